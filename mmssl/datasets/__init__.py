@@ -1,0 +1,9 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+from .base_cls_dataset import BaseClsDataset
+from .digits import DigitsDataset, digits_split
+from .image_folder import ImageFolderDataset
+from .transforms import *  # noqa: F401,F403
+
+__all__ = [
+    'BaseClsDataset', 'DigitsDataset', 'digits_split', 'ImageFolderDataset'
+]

@@ -1,0 +1,6 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+from .formatting import PackClsInputs
+from .loading import LoadImageFromFile
+from .processing import RandomCropPad
+
+__all__ = ['PackClsInputs', 'LoadImageFromFile', 'RandomCropPad']

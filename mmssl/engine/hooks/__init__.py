@@ -1,0 +1,5 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+from .rng_state_hook import RNGStateHook
+from .visualization_hook import ClsVisualizationHook
+
+__all__ = ['RNGStateHook', 'ClsVisualizationHook']

@@ -1,0 +1,5 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+from .backbones import *  # noqa: F401,F403
+from .classifiers import *  # noqa: F401,F403
+from .heads import *  # noqa: F401,F403
+from .necks import *  # noqa: F401,F403

@@ -1,0 +1,4 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+from .gap import GlobalAveragePooling
+
+__all__ = ['GlobalAveragePooling']

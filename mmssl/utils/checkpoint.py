@@ -1,0 +1,204 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""Safe checkpoint loading for torch >= 2.6 with mmengine 0.10.7.
+
+PyTorch 2.6 made ``torch.load(weights_only=True)`` the default: the unpickler
+then only rebuilds tensors, containers and an allow-list of types. mmengine
+0.10.7 calls ``torch.load`` without the argument, so it cannot resume its own
+checkpoints (they hold :class:`~mmengine.logging.HistoryBuffer` objects and
+NumPy arrays/scalars) and cannot load checkpoints whose ``meta`` holds NumPy
+values. Turning ``weights_only`` off would fix that and let any downloaded
+checkpoint run arbitrary code when loaded.
+
+mmssl instead keeps ``weights_only=True`` and allow-lists exactly the types
+that mmengine, NumPy and mmssl themselves put into checkpoints
+(:data:`SAFE_GLOBAL_NAMES`). It registers its own loaders for local files and
+``http(s)://`` URLs with mmengine's :class:`CheckpointLoader`, so that
+``--resume``, ``load_from``, ``tools/test.py`` and the inferencers all go
+through them. A file that needs any other global is refused with a message
+that names the global; a truncated or corrupt file gives a one-line error.
+"""
+import importlib
+import os
+import os.path as osp
+import pickle
+import zipfile
+from typing import Any, Callable, List, Optional
+
+import torch
+from mmengine.runner.checkpoint import CheckpointLoader
+
+# Types that mmengine (message hub, meta), NumPy (arrays and scalars in the
+# message hub, meta and the RNG state that mmssl stores for exact resumption)
+# put into checkpoints. Dotted names; a name whose module does not exist in
+# the installed NumPy is skipped. `tests/test_utils/test_checkpoint.py`
+# saves real Runner checkpoints and checks this list is sufficient.
+SAFE_GLOBAL_NAMES = (
+    'mmengine.logging.history_buffer.HistoryBuffer',
+    'numpy.ndarray',
+    'numpy.dtype',
+    'numpy._core.multiarray._reconstruct',
+    'numpy._core.multiarray.scalar',
+    'numpy.core.multiarray._reconstruct',
+    'numpy.core.multiarray.scalar',
+    'numpy.dtypes.Float64DType',
+    'numpy.dtypes.Float32DType',
+    'numpy.dtypes.Float16DType',
+    'numpy.dtypes.Int64DType',
+    'numpy.dtypes.Int32DType',
+    'numpy.dtypes.Int16DType',
+    'numpy.dtypes.Int8DType',
+    'numpy.dtypes.UInt64DType',
+    'numpy.dtypes.UInt32DType',
+    'numpy.dtypes.UInt16DType',
+    'numpy.dtypes.UInt8DType',
+    'numpy.dtypes.BoolDType',
+    'numpy.dtypes.StrDType',
+)
+
+
+# ``HistoryBuffer`` pickles its statistics methods as
+# ``getattr(HistoryBuffer, 'min')``. Allow-listing ``builtins.getattr`` itself
+# would reopen arbitrary code execution (attribute chains reach
+# ``__globals__`` and ``exec``), so that name is mapped to
+# :func:`_restricted_getattr`, which resolves only those methods.
+_GETATTR_NAME = 'builtins.getattr'
+_HISTORY_BUFFER_METHODS = ('min', 'max', 'mean', 'current')
+
+
+def _restricted_getattr(obj: Any, name: str) -> Any:
+    """``getattr`` limited to ``HistoryBuffer``'s statistics methods."""
+    from mmengine.logging import HistoryBuffer
+    if obj is HistoryBuffer and name in _HISTORY_BUFFER_METHODS:
+        return getattr(obj, name)
+    raise pickle.UnpicklingError(
+        f'getattr({getattr(obj, "__name__", type(obj).__name__)}, {name!r}) '
+        'is not allowed in a checkpoint')
+
+
+class CheckpointLoadError(RuntimeError):
+    """A checkpoint could not be loaded (missing, corrupt or unsafe)."""
+
+
+def _resolve(name: str) -> Optional[Any]:
+    module_name, _, attr = name.rpartition('.')
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return None
+    return getattr(module, attr, None)
+
+
+def safe_globals() -> List[Any]:
+    """Return the allow-listed objects that exist in this environment."""
+    objs = []
+    for name in SAFE_GLOBAL_NAMES:
+        obj = _resolve(name)
+        if obj is not None:
+            objs.append(obj)
+    return objs
+
+
+_REGISTERED = False
+
+
+def register_safe_globals() -> None:
+    """Add :data:`SAFE_GLOBAL_NAMES` to torch's weights-only allow-list."""
+    global _REGISTERED
+    if _REGISTERED:
+        return
+    torch.serialization.add_safe_globals(
+        safe_globals() + [(_restricted_getattr, _GETATTR_NAME)])
+    _REGISTERED = True
+
+
+def _unsafe_globals(filename: str) -> List[str]:
+    allowed = set(SAFE_GLOBAL_NAMES) | {_GETATTR_NAME}
+    try:
+        names = torch.serialization.get_unsafe_globals_in_checkpoint(filename)
+    except Exception:  # not a zip checkpoint: cannot be listed
+        return []
+    return [n for n in names if n not in allowed]
+
+
+def safe_torch_load(filename: str,
+                    map_location: Any = None) -> Any:
+    """``torch.load(filename, weights_only=True)`` with clear errors.
+
+    Args:
+        filename (str): Path of the checkpoint file.
+        map_location: Same as :func:`torch.load`. Defaults to None.
+
+    Returns:
+        The loaded object (usually a dict).
+
+    Raises:
+        CheckpointLoadError: If the file is missing, truncated or corrupt,
+            or if it needs a global that is not allow-listed (it could run
+            code when unpickled, so it is refused and nothing in it runs).
+    """
+    register_safe_globals()
+    filename = osp.expanduser(filename)
+    if not osp.isfile(filename):
+        raise CheckpointLoadError(f'checkpoint not found: {filename}')
+    try:
+        return torch.load(
+            filename, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as e:
+        unsafe = _unsafe_globals(filename)
+        if unsafe or 'Unsupported global' in str(e) or \
+                'Weights only load failed' in str(e):
+            what = ', '.join(unsafe) if unsafe else 'an unsupported global'
+            raise CheckpointLoadError(
+                f'refused to load {filename}: it needs {what}, which is not '
+                'on mmssl\'s allow-list of checkpoint types, so unpickling '
+                'it could run arbitrary code. Nothing from it was executed. '
+                'If you trust this file, re-save its tensors with '
+                '`torch.save({"state_dict": ...})` in a separate process.'
+            ) from None
+        raise CheckpointLoadError(
+            f'checkpoint {filename} is corrupt or not a PyTorch checkpoint '
+            f'({e})') from None
+    except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError) as e:
+        size = os.path.getsize(filename)
+        raise CheckpointLoadError(
+            f'checkpoint {filename} ({size} bytes) is truncated or corrupt '
+            f'and cannot be read: {str(e).splitlines()[0]}') from None
+
+
+def _load_from_local(filename: str, map_location: Any = None) -> Any:
+    return safe_torch_load(filename, map_location)
+
+
+def _load_from_http(filename: str,
+                    map_location: Any = None,
+                    model_dir: Optional[str] = None,
+                    progress: bool = False) -> Any:
+    """Download (or reuse the cached copy of) a URL, then load it safely."""
+    from torch.hub import download_url_to_file, get_dir
+    model_dir = model_dir or osp.join(get_dir(), 'checkpoints')
+    os.makedirs(model_dir, exist_ok=True)
+    cached = osp.join(model_dir, osp.basename(filename.split('?')[0]))
+    if not osp.isfile(cached):
+        try:
+            download_url_to_file(filename, cached, progress=progress)
+        except Exception as e:
+            raise CheckpointLoadError(
+                f'cannot download checkpoint {filename} ({e}). Download it '
+                'by hand and pass the local path instead.') from None
+    return safe_torch_load(cached, map_location)
+
+
+def register_checkpoint_loaders() -> None:
+    """Route mmengine's local and http(s) checkpoint loading through
+    :func:`safe_torch_load` (weights-only, allow-listed types)."""
+    register_safe_globals()
+    CheckpointLoader.register_scheme(
+        prefixes='', loader=_load_from_local, force=True)
+    CheckpointLoader.register_scheme(
+        prefixes=('http://', 'https://'), loader=_load_from_http,
+        force=True)
+
+
+def checkpoint_loader_for(path: str) -> Callable:
+    """Return the loader mmengine will use for ``path`` (for tests)."""
+    return CheckpointLoader._get_checkpoint_loader(path)

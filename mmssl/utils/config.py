@@ -1,0 +1,54 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""Loading configs for the tools, with clear errors for common mistakes."""
+import difflib
+import os.path as osp
+from typing import Optional
+
+from mmengine.config import Config
+
+# Top-level keys that mmengine's Runner.from_cfg reads, plus the mmssl keys
+# the tools and inferencers read. A config may define other top-level names
+# (pipelines, dataset_type, ...), but one that is a near-miss of these is a
+# typo that the Runner would silently ignore.
+KNOWN_KEYS = (
+    'model', 'work_dir', 'train_dataloader', 'val_dataloader',
+    'test_dataloader', 'train_cfg', 'val_cfg', 'test_cfg', 'auto_scale_lr',
+    'optim_wrapper', 'param_scheduler', 'val_evaluator', 'test_evaluator',
+    'default_hooks', 'custom_hooks', 'data_preprocessor', 'load_from',
+    'resume', 'launcher', 'env_cfg', 'log_processor', 'log_level',
+    'visualizer', 'default_scope', 'randomness', 'experiment_name',
+    'runner_type', 'model_wrapper_cfg', 'compile', 'cfg', 'vis_backends',
+    'custom_imports', 'infer_pipeline', 'find_unused_parameters',
+    'sync_bn', 'strategy', 'train_pipeline', 'test_pipeline',
+    'val_pipeline', 'dataset_type', 'data_root')
+
+
+def check_top_level_keys(cfg: Config) -> None:
+    """Raise ``KeyError`` for a top-level key that looks like a typo of a
+    key the Runner reads (``trian_cfg`` for ``train_cfg``)."""
+    for key in cfg.keys():
+        if key in KNOWN_KEYS or key.startswith('_'):
+            continue
+        close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.8)
+        if close:
+            raise KeyError(f"unknown config key '{key}' (did you mean "
+                           f"'{close[0]}'?)")
+
+
+def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
+    """``Config.fromfile`` plus ``--cfg-options``, with one-line errors.
+
+    Args:
+        path (str): Config file.
+        cfg_options (dict, optional): ``--cfg-options`` overrides.
+
+    Returns:
+        Config: The merged config.
+    """
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'config file not found: {path}')
+    cfg = Config.fromfile(path)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    check_top_level_keys(cfg)
+    return cfg

@@ -1,0 +1,126 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""Turning exceptions into one-line messages for the command-line tools."""
+import difflib
+import os
+import re
+import sys
+import traceback
+from typing import Callable, Iterable, List
+
+_NOT_IN_REGISTRY = re.compile(
+    r'(?P<type>[\w.]+) is not in the (?P<scope>[\w]+)::(?P<name>[\w ]+) '
+    r'registry')
+
+
+def debug_enabled() -> bool:
+    """Whether full tracebacks were asked for (``MMSSL_DEBUG=1``)."""
+    return os.environ.get('MMSSL_DEBUG', '0') not in ('', '0', 'false')
+
+
+def registered_names(registry) -> List[str]:
+    """All names reachable from ``registry``: its own, its ancestors' and,
+    with a ``scope.`` prefix, its root's other children's."""
+    names = set()
+    reg = registry
+    while reg is not None:
+        reg.import_from_location()
+        names.update(reg.module_dict)
+        reg = reg.parent
+    root = registry
+    while root.parent is not None:
+        root = root.parent
+    for scope, child in root.children.items():
+        if child is registry:
+            continue
+        try:
+            child.import_from_location()
+        except Exception:  # an optional sibling package that fails
+            continue
+        names.update(f'{scope}.{n}' for n in child.module_dict)
+    return sorted(names)
+
+
+def closest_names(name: str, candidates: Iterable[str], n: int = 3):
+    """Up to ``n`` registered names closest to ``name``."""
+    candidates = list(candidates)
+    plain = name.split('.')[-1]
+    matches = difflib.get_close_matches(name, candidates, n=n, cutoff=0.6)
+    if not matches:
+        lowered = {c.lower().split('.')[-1]: c for c in candidates}
+        matches = [
+            lowered[m] for m in difflib.get_close_matches(
+                plain.lower(), list(lowered), n=n, cutoff=0.6)
+        ]
+    return matches
+
+
+def explain_unknown_type(message: str) -> str:
+    """Append the closest registered names to mmengine's "X is not in the
+    scope::name registry" message; other messages are returned unchanged."""
+    m = _NOT_IN_REGISTRY.search(message)
+    if m is None:
+        return message
+    from mmengine.registry import Registry  # noqa: F401
+    registry = find_registry(m.group('scope'), m.group('name'))
+    type_name = m.group('type')
+    head = (f"unknown type '{type_name}' in the "
+            f"{m.group('scope')}::{m.group('name')} registry")
+    if registry is None:
+        return head
+    close = closest_names(type_name, registered_names(registry))
+    if close:
+        return head + '; closest registered names: ' + ', '.join(close)
+    return head + ' (no similar registered name)'
+
+
+def find_registry(scope: str, name: str):
+    """The registry named ``name`` in ``scope``, or None."""
+    import mmengine.registry as roots
+    for obj in vars(roots).values():
+        if getattr(obj, 'name', None) == name and hasattr(obj, 'children'):
+            root = obj
+            while root.parent is not None:
+                root = root.parent
+            if root.scope == scope:
+                return root
+            return root.children.get(scope)
+    return None
+
+
+def one_line(exc: BaseException) -> str:
+    """A one-line description of ``exc`` for the user."""
+    text = str(exc).strip()
+    if isinstance(exc, KeyError) and len(exc.args) == 1:
+        text = str(exc.args[0])
+    text = explain_unknown_type(text)
+    first = text.splitlines()[0] if text else ''
+    return f'{type(exc).__name__}: {first}' if first else type(exc).__name__
+
+
+def run_cli(main: Callable[[], object], argv_debug_flag: str = '--debug'):
+    """Run ``main()``; on an exception print a one-line error and exit 1.
+
+    The full traceback is shown when ``--debug`` is on the command line or
+    ``MMSSL_DEBUG=1`` is set.
+    """
+    debug = debug_enabled()
+    if argv_debug_flag in sys.argv:
+        sys.argv.remove(argv_debug_flag)
+        debug = True
+    if debug:
+        return main()
+    try:
+        return main()
+    except KeyboardInterrupt:
+        print('interrupted', file=sys.stderr)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the CLI boundary
+        print(f'error: {one_line(exc)}', file=sys.stderr)
+        print('(run with --debug or MMSSL_DEBUG=1 for the full traceback)',
+              file=sys.stderr)
+        if os.environ.get('MMSSL_TRACEBACK_FILE'):
+            with open(os.environ['MMSSL_TRACEBACK_FILE'], 'w') as f:
+                traceback.print_exc(file=f)
+        sys.exit(1)

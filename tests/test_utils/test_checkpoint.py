@@ -1,0 +1,128 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""Safe, resumable checkpoints on torch >= 2.6 (weights_only=True)."""
+import os
+import os.path as osp
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from mmengine.runner import Runner, load_checkpoint
+
+from mmssl.utils.checkpoint import (
+    CheckpointLoadError,
+    checkpoint_loader_for,
+    safe_torch_load,
+)
+from tests.helpers.runner_utils import (
+    Interrupted,
+    small_digits_cfg,
+    state_dict_of,
+)
+
+
+def _train(cfg):
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    return runner
+
+
+@pytest.mark.parametrize('by_epoch,length,stop', [(True, 3, 2),
+                                                  (False, 12, 8)])
+def test_interrupted_run_resumes_to_identical_weights(tmp_path, by_epoch,
+                                                      length, stop):
+    ckpt_interval = 1 if by_epoch else 4
+    # Uninterrupted reference run.
+    ref = _train(small_digits_cfg(str(tmp_path / 'ref'), by_epoch, length,
+                                  ckpt_interval))
+    ref_state = state_dict_of(ref)
+
+    # Same run, killed right after the checkpoint at `stop`...
+    work = str(tmp_path / 'run')
+    cfg = small_digits_cfg(work, by_epoch, length, ckpt_interval)
+    cfg.custom_hooks = list(cfg.custom_hooks) + [
+        dict(type='InterruptHook', at=stop, by_epoch=by_epoch)]
+    with pytest.raises(Interrupted):
+        _train(cfg)
+    name = f'epoch_{stop}.pth' if by_epoch else f'iter_{stop}.pth'
+    assert osp.isfile(osp.join(work, name))
+
+    # ... then resumed (auto: latest checkpoint in the work dir) and finished.
+    cfg = small_digits_cfg(work, by_epoch, length, ckpt_interval)
+    cfg.resume = True
+    resumed = _train(cfg)
+    assert (resumed.epoch if by_epoch else resumed.iter) == length
+    state = state_dict_of(resumed)
+    assert state.keys() == ref_state.keys()
+    for key in ref_state:
+        assert torch.equal(state[key], ref_state[key]), key
+
+
+def test_runner_checkpoint_needs_allow_list(tmp_path):
+    """A real Runner checkpoint holds mmengine/NumPy types that plain
+    weights-only loading refuses; mmssl's allow-list accepts them."""
+    runner = _train(small_digits_cfg(str(tmp_path), True, 1))
+    path = osp.join(runner.work_dir, 'epoch_1.pth')
+    with pytest.raises(pickle.UnpicklingError):
+        with torch.serialization.safe_globals([]):
+            torch.load(path, weights_only=True)
+    ckpt = safe_torch_load(path)
+    assert {'meta', 'state_dict', 'message_hub', 'optimizer',
+            'rng_state'} <= set(ckpt)
+    assert 'mmengine.logging.history_buffer.HistoryBuffer' in \
+        torch.serialization.get_unsafe_globals_in_checkpoint(path)
+
+
+def test_meta_with_numpy_values_loads(tmp_path):
+    path = str(tmp_path / 'np_meta.pth')
+    torch.save(
+        dict(state_dict={'w': torch.ones(2)},
+             meta=dict(best=np.float64(0.5), n=np.int64(3),
+                       arr=np.arange(4, dtype=np.float32))), path)
+    ckpt = safe_torch_load(path)
+    assert ckpt['meta']['best'] == 0.5 and ckpt['meta']['n'] == 3
+    assert np.array_equal(ckpt['meta']['arr'], np.arange(4))
+
+
+class _Payload:
+    """Runs code when unpickled (what a malicious checkpoint does)."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (exec, (f'open({self.marker!r}, "w").write("pwned")', ))
+
+
+def test_crafted_checkpoint_is_refused_and_runs_nothing(tmp_path):
+    marker = str(tmp_path / 'pwned')
+    path = str(tmp_path / 'evil.pth')
+    torch.save({'state_dict': {'w': torch.zeros(1)},
+                'meta': _Payload(marker)}, path)
+    with pytest.raises(CheckpointLoadError) as e:
+        safe_torch_load(path)
+    assert 'refused' in str(e.value) and 'builtins.exec' in str(e.value)
+    assert not os.path.exists(marker)
+    # The same through mmengine's own API (load_from / --resume / test.py).
+    model = torch.nn.Linear(1, 1)
+    with pytest.raises(CheckpointLoadError):
+        load_checkpoint(model, path)
+    assert not os.path.exists(marker)
+
+
+def test_truncated_checkpoint_gives_clear_error(tmp_path):
+    path = str(tmp_path / 'model.pth')
+    torch.save({'state_dict': {'w': torch.randn(1000)}}, path)
+    data = open(path, 'rb').read()
+    with open(path, 'wb') as f:
+        f.write(data[:len(data) // 2])
+    with pytest.raises(CheckpointLoadError, match='truncated or corrupt'):
+        safe_torch_load(path)
+    with pytest.raises(CheckpointLoadError, match='not found'):
+        safe_torch_load(str(tmp_path / 'missing.pth'))
+
+
+def test_mmengine_routes_through_safe_loaders():
+    from mmssl.utils import checkpoint as ck
+    assert checkpoint_loader_for('work_dirs/x.pth') is ck._load_from_local
+    assert checkpoint_loader_for('https://x/y.pth') is ck._load_from_http
