@@ -29,7 +29,11 @@ def check_top_level_keys(cfg: Config) -> None:
     for key in cfg.keys():
         if key in KNOWN_KEYS or key.startswith('_'):
             continue
-        close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.8)
+        close = [
+            k for k in difflib.get_close_matches(
+                key, KNOWN_KEYS, n=3, cutoff=0.8)
+            if abs(len(k) - len(key)) <= 2 and key not in k and k not in key
+        ]
         if close:
             raise KeyError(f"unknown config key '{key}' (did you mean "
                            f"'{close[0]}'?)")

@@ -2,11 +2,13 @@
 """Safe, resumable checkpoints on torch >= 2.6 (weights_only=True)."""
 import os
 import os.path as osp
-import pickle
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 import torch
+from mmengine.logging import HistoryBuffer
 from mmengine.runner import Runner, load_checkpoint
 
 from mmssl.utils.checkpoint import (
@@ -63,14 +65,18 @@ def test_runner_checkpoint_needs_allow_list(tmp_path):
     weights-only loading refuses; mmssl's allow-list accepts them."""
     runner = _train(small_digits_cfg(str(tmp_path), True, 1))
     path = osp.join(runner.work_dir, 'epoch_1.pth')
-    with pytest.raises(pickle.UnpicklingError):
-        with torch.serialization.safe_globals([]):
-            torch.load(path, weights_only=True)
+    # Plain torch (a process that never imported mmssl) refuses it.
+    plain = subprocess.run(
+        [sys.executable, '-c',
+         f'import torch; torch.load({path!r}, weights_only=True)'],
+        capture_output=True, text=True)
+    assert plain.returncode != 0
+    assert 'Weights only load failed' in plain.stderr
     ckpt = safe_torch_load(path)
     assert {'meta', 'state_dict', 'message_hub', 'optimizer',
             'rng_state'} <= set(ckpt)
-    assert 'mmengine.logging.history_buffer.HistoryBuffer' in \
-        torch.serialization.get_unsafe_globals_in_checkpoint(path)
+    assert isinstance(ckpt['message_hub']['log_scalars']['train/loss'],
+                      HistoryBuffer)
 
 
 def test_meta_with_numpy_values_loads(tmp_path):
@@ -108,6 +114,22 @@ def test_crafted_checkpoint_is_refused_and_runs_nothing(tmp_path):
     with pytest.raises(CheckpointLoadError):
         load_checkpoint(model, path)
     assert not os.path.exists(marker)
+
+
+class _GetattrChain:
+    """Reaches ``exec`` through getattr on an allow-listed class, the way an
+    attacker would if ``builtins.getattr`` were allow-listed as is."""
+
+    def __reduce__(self):
+        from mmengine.logging import HistoryBuffer
+        return (getattr, (HistoryBuffer, '__init__'))
+
+
+def test_getattr_is_restricted_to_history_buffer_methods(tmp_path):
+    path = str(tmp_path / 'chain.pth')
+    torch.save({'meta': _GetattrChain()}, path)
+    with pytest.raises(CheckpointLoadError, match='refused|not allowed'):
+        safe_torch_load(path)
 
 
 def test_truncated_checkpoint_gives_clear_error(tmp_path):

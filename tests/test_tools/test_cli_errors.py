@@ -1,0 +1,120 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""Bad input gives a one-line error and a non-zero exit, no traceback."""
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+from tests.helpers.runner_utils import DIGITS_CFG, ROOT
+
+TRAIN = osp.join(ROOT, 'tools', 'train.py')
+TEST = osp.join(ROOT, 'tools', 'test.py')
+
+
+def _run(args, tmp_path, debug=False):
+    env = dict(os.environ)
+    env.pop('MMSSL_DEBUG', None)
+    if debug:
+        env['MMSSL_DEBUG'] = '1'
+    return subprocess.run([sys.executable, *args], cwd=str(tmp_path),
+                          env=env, capture_output=True, text=True,
+                          timeout=300)
+
+
+def _assert_one_line_error(proc, *needles):
+    assert proc.returncode != 0
+    assert 'Traceback' not in proc.stderr
+    errors = [ln for ln in proc.stderr.splitlines()
+              if ln.startswith('error: ')]
+    assert len(errors) == 1, proc.stderr[-2000:]
+    for needle in needles:
+        assert needle in errors[0], errors[0]
+    return errors[0]
+
+
+def _folder_cfg(tmp_path, data_root):
+    cfg = tmp_path / 'folder_cfg.py'
+    cfg.write_text(f'''
+_base_ = [{DIGITS_CFG!r}]
+pipeline = [
+    dict(type='LoadImageFromFile', color_type='grayscale'),
+    dict(type='Resize', scale=(8, 8), keep_ratio=False),
+    dict(type='PackClsInputs'),
+]
+train_dataloader = dict(dataset=dict(_delete_=True,
+    type='ImageFolderDataset', data_root={str(data_root)!r},
+    pipeline=pipeline))
+train_cfg = dict(max_epochs=1)
+val_cfg = None
+val_dataloader = None
+val_evaluator = None
+''')
+    return str(cfg)
+
+
+def test_config_not_found(tmp_path):
+    proc = _run([TRAIN, 'configs/nope.py'], tmp_path)
+    _assert_one_line_error(proc, 'config file not found', 'nope.py')
+
+
+def test_unknown_type_names_registry_and_closest(tmp_path):
+    proc = _run([TRAIN, DIGITS_CFG, '--cfg-options',
+                 'model.backbone.type=DigitCNN'], tmp_path)
+    _assert_one_line_error(proc, "'DigitCNN'", 'mmssl::model',
+                           'closest registered names: DigitsCNN')
+
+
+def test_unknown_config_key(tmp_path):
+    proc = _run([TRAIN, DIGITS_CFG, '--cfg-options',
+                 'trian_cfg.max_epochs=2'], tmp_path)
+    _assert_one_line_error(proc, "'trian_cfg'", "'train_cfg'")
+
+
+def test_unknown_argument_of_a_module(tmp_path):
+    proc = _run([TRAIN, DIGITS_CFG, '--cfg-options',
+                 'model.backbone.dpeth=3'], tmp_path)
+    _assert_one_line_error(proc, 'DigitsCNN', "'dpeth'")
+
+
+def test_checkpoint_not_found(tmp_path):
+    proc = _run([TEST, DIGITS_CFG, 'missing.pth'], tmp_path)
+    _assert_one_line_error(proc, 'checkpoint not found', 'missing.pth')
+
+
+def test_wrong_launcher(tmp_path):
+    proc = _run([TRAIN, DIGITS_CFG, '--launcher', 'mpirun'], tmp_path)
+    assert proc.returncode == 2
+    assert "invalid choice: 'mpirun'" in proc.stderr
+    assert 'Traceback' not in proc.stderr
+
+
+def test_missing_dataset_folder_names_layout(tmp_path):
+    cfg = _folder_cfg(tmp_path, tmp_path / 'no_such_data')
+    proc = _run([TRAIN, cfg, '--work-dir', str(tmp_path / 'w')], tmp_path)
+    _assert_one_line_error(proc, 'no_such_data', 'expected layout')
+
+
+def test_corrupt_image_names_the_file(tmp_path):
+    import cv2
+    import numpy as np
+    root = tmp_path / 'data'
+    for cls in ('a', 'b'):
+        (root / cls).mkdir(parents=True)
+        for i in range(3):
+            cv2.imwrite(str(root / cls / f'{i}.png'),
+                        np.full((8, 8), 40 * i, np.uint8))
+    bad = root / 'b' / 'broken.png'
+    bad.write_bytes(b'\x89PNG\r\n\x1a\n not really a png')
+    cfg = _folder_cfg(tmp_path, root)
+    proc = _run([TRAIN, cfg, '--work-dir', str(tmp_path / 'w')], tmp_path)
+    _assert_one_line_error(proc, 'broken.png', 'cannot decode image')
+
+
+@pytest.mark.parametrize('how', ['flag', 'env'])
+def test_debug_shows_traceback(tmp_path, how):
+    args = [TRAIN, 'configs/nope.py'] + (['--debug'] if how == 'flag' else [])
+    proc = _run(args, tmp_path, debug=(how == 'env'))
+    assert proc.returncode != 0
+    assert 'Traceback' in proc.stderr
