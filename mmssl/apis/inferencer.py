@@ -61,12 +61,22 @@ class ImageClassificationInferencer(BaseInferencer):
         model.dataset_meta = dict(meta.get('dataset_meta', {}))
 
     def _init_pipeline(self, cfg) -> Compose:
+        """The pipeline for file inputs; in-memory arrays skip its loading
+        step (``self.array_pipeline``)."""
         if cfg.get('infer_pipeline') is not None:
-            return Compose(cfg.infer_pipeline)
-        pipeline = list(cfg.test_dataloader.dataset.pipeline)
-        if not any(t['type'].endswith('LoadImageFromFile') for t in pipeline):
+            pipeline = list(cfg.infer_pipeline)
+        else:
+            pipeline = list(cfg.test_dataloader.dataset.pipeline)
+        is_load = [t['type'].endswith('LoadImageFromFile') for t in pipeline]
+        self.array_pipeline = Compose(
+            [t for t, load in zip(pipeline, is_load) if not load])
+        if not any(is_load):
             pipeline.insert(0, dict(type='LoadImageFromFile'))
         return Compose(pipeline)
+
+    def _init_visualizer(self, cfg):
+        """Drawing is done by :meth:`visualize` itself."""
+        return None
 
     def _inputs_to_list(self, inputs) -> list:
         if isinstance(inputs, (str, np.ndarray)):
@@ -75,16 +85,15 @@ class ImageClassificationInferencer(BaseInferencer):
 
     def preprocess(self, inputs: List[InputType], batch_size: int = 1,
                    **kwargs):
-        items = []
-        for inp in inputs:
+        def process(inp):
             if isinstance(inp, str):
-                items.append(dict(img_path=inp))
-            else:
-                img = inp if inp.ndim == 3 else inp[..., None]
-                items.append(dict(img=img, img_path=None,
-                                  ori_shape=img.shape[:2]))
-        for chunk in self._get_chunk_data(
-                (self.pipeline(x) for x in items), batch_size):
+                return self.pipeline(dict(img_path=inp))
+            img = inp if inp.ndim == 3 else inp[..., None]
+            return self.array_pipeline(
+                dict(img=img, ori_shape=img.shape[:2],
+                     img_shape=img.shape[:2]))
+
+        for chunk in self._get_chunk_data(map(process, inputs), batch_size):
             yield self.collate_fn(chunk)
 
     def visualize(self, inputs: List[InputType], preds: List[ClsDataSample],

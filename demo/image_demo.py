@@ -1,0 +1,59 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""Classify one image (or a folder of images) with a trained checkpoint.
+
+    python demo/image_demo.py IMAGE CONFIG CHECKPOINT [--topk 5] \
+        [--show-dir DIR]
+
+CONFIG may be ``-``: the config stored in the checkpoint is then used.
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+from mmssl.utils.errors import run_cli  # noqa: E402
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('inputs', help='an image file or a folder of images')
+    parser.add_argument('config', help='config file (or "-" to use the '
+                        'config stored in the checkpoint)')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--topk', type=int, default=5,
+                        help='how many classes to print')
+    parser.add_argument('--show-dir', help='write annotated images here')
+    parser.add_argument('--device', default=None, help='cpu, cuda, ...')
+    parser.add_argument('--debug', action='store_true',
+                        help='show full tracebacks on errors')
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    from mmssl.apis import ImageClassificationInferencer
+    if osp.isdir(args.inputs):
+        inputs = sorted(
+            osp.join(args.inputs, f) for f in os.listdir(args.inputs)
+            if f.lower().endswith(('.png', '.jpg', '.jpeg', '.bmp')))
+    elif osp.isfile(args.inputs):
+        inputs = [args.inputs]
+    else:
+        raise FileNotFoundError(f'input not found: {args.inputs}')
+    if args.config != '-' and not osp.isfile(args.config):
+        raise FileNotFoundError(f'config file not found: {args.config}')
+    inferencer = ImageClassificationInferencer(
+        model=None if args.config == '-' else args.config,
+        weights=args.checkpoint, device=args.device)
+    results = inferencer(inputs, topk=args.topk, show_dir=args.show_dir)
+    for path, result in zip(inputs, results['predictions']):
+        print(f'{path}: {result["pred_class"]} ({result["pred_score"]:.4f})')
+        for name, score in result['topk']:
+            print(f'    {name:>12s}  {score:.4f}')
+    return results
+
+
+if __name__ == '__main__':
+    run_cli(main)
