@@ -74,16 +74,17 @@ def main(argv=None):
                                 osp.splitext(osp.basename(args.config))[0])
 
     if args.amp:
+        import torch
         optim_wrapper = cfg.optim_wrapper.type
-        if optim_wrapper == 'AmpOptimWrapper':
+        if optim_wrapper in ('AmpOptimWrapper', 'AutocastOptimWrapper'):
             print('AMP training is already enabled in your config.')
-        else:
+        elif torch.cuda.is_available():
             cfg.optim_wrapper.type = 'AmpOptimWrapper'
             cfg.optim_wrapper.loss_scale = 'dynamic'
-            import torch
-            if not torch.cuda.is_available():
-                # fp16 autocast is a GPU feature; bf16 runs on CPU.
-                cfg.optim_wrapper.dtype = 'bfloat16'
+        else:
+            # mmengine's AmpOptimWrapper needs a GPU; bf16 autocast does not.
+            cfg.optim_wrapper.type = 'AutocastOptimWrapper'
+            cfg.optim_wrapper.dtype = 'bfloat16'
 
     if args.auto_scale_lr:
         if cfg.get('auto_scale_lr', {}).get('base_batch_size') is None:
