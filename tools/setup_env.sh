@@ -102,13 +102,13 @@ run_step "build tools" \
 # --- 3. torch ---------------------------------------------------------------
 run_step "torch" \
     "pip could not install $TORCH_SPEC; on a GPU host pick the wheel for your CUDA (see README), or set TORCH_SPEC" \
-    "${PIP[@]}" install -c "$CONSTRAINTS" "$TORCH_SPEC"
+    "${PIP[@]}" install -c "$CONSTRAINTS" "$TORCH_SPEC" "numpy>=2.0,<2.5"
 torch_version=$("$PY" -c 'import torch; print(torch.__version__.split("+")[0])')
 echo "torch==$torch_version" >>"$CONSTRAINTS"
 
 # --- 4. mmcv 2.1.0 from source, with its compiled ops -----------------------
-if ! "$PY" -c 'import mmcv._ext; from mmcv.ops import nms' >/dev/null 2>&1 \
-   || [ "$("$PY" -c 'import mmcv; print(mmcv.__version__)' 2>/dev/null)" != "2.1.0" ]; then
+mmcv_installed=$("$PY" -c 'import importlib.metadata as m; print(m.version("mmcv"))' 2>/dev/null || true)
+if [ "$mmcv_installed" != "2.1.0" ]; then
     extra=()
     if [ "$FORCE_CUDA" = "1" ]; then
         # A wheel cached from a CPU build must not be reused for CUDA.
@@ -122,6 +122,14 @@ if ! "$PY" -c 'import mmcv._ext; from mmcv.ops import nms' >/dev/null 2>&1 \
         "${PIP[@]}" install -c "$CONSTRAINTS" --no-build-isolation --no-deps \
         "${extra[@]}" mmcv==2.1.0
 fi
+# --- 5. the OpenMMLab stack and the rest ------------------------------------
+run_step "runtime packages" \
+    "pip could not install requirements/runtime.txt: check the network/PyPI and the log" \
+    "${PIP[@]}" install -c "$CONSTRAINTS" -r "$ROOT/requirements/runtime.txt"
+run_step "test packages" \
+    "pip could not install requirements/tests.txt" \
+    "${PIP[@]}" install -c "$CONSTRAINTS" -r "$ROOT/requirements/tests.txt"
+
 run_step "mmcv ops check" \
     "mmcv installed without its compiled ops (mmcv._ext): run 'pip uninstall mmcv mmcv-lite', 'pip cache remove mmcv', then this script again" \
     "$PY" -c 'import mmcv, mmcv._ext; from mmcv.ops import nms; print(mmcv.__version__)'
@@ -130,14 +138,6 @@ if [ "$FORCE_CUDA" = "1" ]; then
         "mmcv ops were built without CUDA: install a CUDA toolkit matching torch.version.cuda, run 'pip cache remove mmcv' and retry" \
         "$PY" -c 'from mmcv.ops import get_compiling_cuda_version as v; assert v() != "not available", v()'
 fi
-
-# --- 5. the OpenMMLab stack and the rest ------------------------------------
-run_step "runtime packages" \
-    "pip could not install requirements/runtime.txt: check the network/PyPI and the log" \
-    "${PIP[@]}" install -c "$CONSTRAINTS" -r "$ROOT/requirements/runtime.txt"
-run_step "test packages" \
-    "pip could not install requirements/tests.txt" \
-    "${PIP[@]}" install -c "$CONSTRAINTS" -r "$ROOT/requirements/tests.txt"
 
 # --- 6. mmssl itself (editable) ---------------------------------------------
 run_step "mmssl (editable)" \
