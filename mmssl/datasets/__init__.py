@@ -2,6 +2,7 @@
 from .base_cls_dataset import BaseClsDataset
 from .digits import DigitsDataset, digits_split
 from .image_folder import ImageFolderDataset
+from .semi import *  # noqa: F401,F403
 from .transforms import *  # noqa: F401,F403
 
 __all__ = [

@@ -1,5 +1,6 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 from .rng_state_hook import RNGStateHook
+from .save_split_hook import SaveSplitHook
 from .visualization_hook import ClsVisualizationHook
 
-__all__ = ['RNGStateHook', 'ClsVisualizationHook']
+__all__ = ['RNGStateHook', 'SaveSplitHook', 'ClsVisualizationHook']

@@ -1,0 +1,151 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+import copy
+from typing import Optional, Sequence
+
+from mmengine.dataset import Compose
+from torch.utils.data import Dataset
+
+from mmssl.registry import DATASETS
+
+from .splits import load_split, make_openset_split, make_ssl_split
+
+
+def _build(dataset):
+    return DATASETS.build(dataset) if isinstance(dataset, dict) else dataset
+
+
+@DATASETS.register_module()
+class SemiSplitDataset(Dataset):
+    """One side (labeled or unlabeled) of a semi-supervised split of a
+    classification dataset.
+
+    The split is drawn from the wrapped dataset's labels with ``seed``
+    (``num_labels_per_class`` per class; with ``seen_classes``, an open-set
+    split whose labeled side holds seen classes only), or read from
+    ``split_file`` so that runs share the exact same labeled set.
+    :class:`~mmssl.engine.hooks.SaveSplitHook` writes the split used to
+    ``<work_dir>/split.json``.
+
+    Unlabeled samples carry no ``gt_label``. For open-set splits, labeled
+    samples' labels are mapped to ``0..K-1`` in the order of
+    ``seen_classes``.
+
+    Args:
+        dataset (dict | Dataset): The full training set (a
+            :class:`BaseClsDataset`), without pipeline.
+        subset (str): ``'labeled'`` or ``'unlabeled'``.
+        num_labels_per_class (int): Labeled samples per class.
+        seed (int): Seed of the split.
+        split_file (str, optional): Read the split from this JSON file
+            instead of drawing it.
+        seen_classes (Sequence[int], optional): Make an open-set split.
+        unseen_ratio (float, optional): Open-set: share of unseen-class
+            samples in the unlabeled set (None keeps all).
+        pipeline (list): Transforms applied to each sample.
+    """
+
+    def __init__(self,
+                 dataset,
+                 subset: str = 'labeled',
+                 num_labels_per_class: int = 4,
+                 seed: int = 0,
+                 split_file: Optional[str] = None,
+                 seen_classes: Optional[Sequence[int]] = None,
+                 unseen_ratio: Optional[float] = None,
+                 pipeline: Sequence = ()):
+        if subset not in ('labeled', 'unlabeled'):
+            raise ValueError(f"subset must be 'labeled' or 'unlabeled', got "
+                             f'{subset!r}')
+        self.dataset = _build(dataset)
+        self.subset = subset
+        labels = self.dataset.get_gt_labels()
+        if split_file:
+            self.split = load_split(split_file, labels)
+        elif seen_classes is not None:
+            self.split = make_openset_split(labels, seen_classes,
+                                            num_labels_per_class, seed,
+                                            unseen_ratio)
+        else:
+            self.split = make_ssl_split(labels, num_labels_per_class, seed)
+        self.indices = list(self.split[subset])
+        self.label_map = None
+        metainfo = copy.deepcopy(self.dataset.metainfo)
+        if self.split.get('seen_classes') is not None:
+            seen = self.split['seen_classes']
+            self.label_map = {c: i for i, c in enumerate(seen)}
+            classes = metainfo.get('classes', ())
+            if classes:
+                metainfo['classes'] = tuple(classes[c] for c in seen)
+        self._metainfo = metainfo
+        self.pipeline = Compose(pipeline)
+
+    @property
+    def metainfo(self) -> dict:
+        return copy.deepcopy(self._metainfo)
+
+    def full_init(self) -> None:
+        """Datasets are loaded in ``__init__`` (kept for ConcatDataset)."""
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def get_data_info(self, idx: int) -> dict:
+        info = copy.deepcopy(self.dataset.get_data_info(self.indices[idx]))
+        if self.subset == 'unlabeled':
+            info.pop('gt_label', None)
+        elif self.label_map is not None:
+            info['gt_label'] = self.label_map[int(info['gt_label'])]
+        info['sample_idx'] = idx
+        return info
+
+    def __getitem__(self, idx: int) -> dict:
+        return self.pipeline(self.get_data_info(idx))
+
+
+@DATASETS.register_module()
+class OpenSetTestDataset(Dataset):
+    """A test set with seen and unseen classes for open-set evaluation.
+
+    Seen classes are mapped to ``0..K-1`` in the order of ``seen_classes``;
+    every unseen class becomes the single label ``K``.
+
+    Args:
+        dataset (dict | Dataset): The full test set.
+        seen_classes (Sequence[int]): The classes of the labeled set.
+        pipeline (list): Transforms applied to each sample.
+    """
+
+    def __init__(self, dataset, seen_classes: Sequence[int],
+                 pipeline: Sequence = ()):
+        self.dataset = _build(dataset)
+        self.seen_classes = [int(c) for c in seen_classes]
+        self.label_map = {c: i for i, c in enumerate(self.seen_classes)}
+        self.num_seen = len(self.seen_classes)
+        metainfo = copy.deepcopy(self.dataset.metainfo)
+        classes = metainfo.get('classes', ())
+        if classes:
+            metainfo['classes'] = tuple(
+                classes[c] for c in self.seen_classes) + ('unseen', )
+        metainfo['num_seen_classes'] = self.num_seen
+        self._metainfo = metainfo
+        self.pipeline = Compose(pipeline)
+
+    @property
+    def metainfo(self) -> dict:
+        return copy.deepcopy(self._metainfo)
+
+    def full_init(self) -> None:
+        """Datasets are loaded in ``__init__``."""
+
+    def __len__(self) -> int:
+        return len(self.dataset)
+
+    def get_data_info(self, idx: int) -> dict:
+        info = copy.deepcopy(self.dataset.get_data_info(idx))
+        info['gt_label'] = self.label_map.get(int(info['gt_label']),
+                                              self.num_seen)
+        info['sample_idx'] = idx
+        return info
+
+    def __getitem__(self, idx: int) -> dict:
+        return self.pipeline(self.get_data_info(idx))
