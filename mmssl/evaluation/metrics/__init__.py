@@ -1,4 +1,7 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 from .accuracy import Accuracy
+from .openset import OpenSetMetric
+from .single_label import ConfusionMatrix, SingleLabelMetric
 
-__all__ = ['Accuracy']
+__all__ = ['Accuracy', 'ConfusionMatrix', 'OpenSetMetric',
+           'SingleLabelMetric']
