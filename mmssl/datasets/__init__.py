@@ -1,10 +1,12 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 from .base_cls_dataset import BaseClsDataset
+from .cifar import CIFAR10Dataset, CIFAR100Dataset
 from .digits import DigitsDataset, digits_split
 from .image_folder import ImageFolderDataset
 from .semi import *  # noqa: F401,F403
 from .transforms import *  # noqa: F401,F403
 
 __all__ = [
-    'BaseClsDataset', 'DigitsDataset', 'digits_split', 'ImageFolderDataset'
+    'BaseClsDataset', 'CIFAR10Dataset', 'CIFAR100Dataset', 'DigitsDataset',
+    'digits_split', 'ImageFolderDataset'
 ]
