@@ -27,6 +27,12 @@ def parse_args(argv=None):
         help='directory where painted images will be saved. If specified, '
         'it will be automatically saved to the work_dir/timestamp/show_dir')
     parser.add_argument(
+        '--seed',
+        type=int,
+        default=None,
+        help='seed of the datasets\' splits, as given to tools/train.py '
+        '(the digits test split depends on it)')
+    parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
@@ -52,10 +58,12 @@ def main(argv=None):
     from mmengine.runner import Runner
 
     from mmssl.utils.checkpoint import CheckpointLoadError
-    from mmssl.utils.config import load_config
+    from mmssl.utils.config import load_config, set_seed
     from mmssl.utils.dist import setup_cpu_distributed
 
     cfg = load_config(args.config, args.cfg_options)
+    if args.seed is not None:
+        set_seed(cfg, args.seed)
     cfg.launcher = args.launcher
     if not osp.isfile(args.checkpoint) and '://' not in args.checkpoint:
         raise CheckpointLoadError(f'checkpoint not found: {args.checkpoint}')

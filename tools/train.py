@@ -33,6 +33,12 @@ def parse_args(argv=None):
         action='store_true',
         help='enable automatically scaling LR.')
     parser.add_argument(
+        '--seed',
+        type=int,
+        default=None,
+        help='seed of the run and of the datasets\' splits (train/test and '
+        'labeled/unlabeled): run N of a benchmark protocol')
+    parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
@@ -60,10 +66,12 @@ def main(argv=None):
 
     from mmengine.runner import Runner
 
-    from mmssl.utils.config import load_config
+    from mmssl.utils.config import load_config, set_seed
     from mmssl.utils.dist import setup_cpu_distributed
 
     cfg = load_config(args.config, args.cfg_options)
+    if args.seed is not None:
+        set_seed(cfg, args.seed)
     cfg.launcher = args.launcher
 
     # work_dir is determined in this priority: CLI > segment in file > name

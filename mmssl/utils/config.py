@@ -56,3 +56,39 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
         cfg.merge_from_dict(cfg_options)
     check_top_level_keys(cfg)
     return cfg
+
+
+def set_seed(cfg: Config, seed: int) -> Config:
+    """Use ``seed`` for the run and for the data split of every dataset.
+
+    Sets ``randomness.seed`` and the ``seed`` argument of every dataset
+    config that has one (``DigitsDataset``'s train/test split,
+    ``SemiSplitDataset``'s labeled/unlabeled draw), so that ``--seed N``
+    gives run N of a benchmark protocol. Datasets reading a ``split_file``
+    keep that file's split.
+
+    Args:
+        cfg (Config): The config, changed in place.
+        seed (int): The seed.
+
+    Returns:
+        Config: ``cfg``.
+    """
+
+    def visit(node):
+        if isinstance(node, dict):
+            if 'seed' in node and str(node.get('type', '')).endswith(
+                    'Dataset'):
+                node['seed'] = seed
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                visit(value)
+
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        if cfg.get(key) is not None:
+            visit(cfg[key])
+    cfg.setdefault('randomness', {})
+    cfg.randomness.seed = seed
+    return cfg

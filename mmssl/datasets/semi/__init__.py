@@ -1,8 +1,8 @@
 # Copyright (c) mmssl contributors. All rights reserved.
-from .semi_dataset import OpenSetTestDataset, SemiSplitDataset
+from .semi_dataset import OpenSetTestDataset, SemiDataset, SemiSplitDataset
 from .splits import load_split, make_openset_split, make_ssl_split, save_split
 
 __all__ = [
-    'SemiSplitDataset', 'OpenSetTestDataset', 'make_ssl_split',
+    'SemiDataset', 'SemiSplitDataset', 'OpenSetTestDataset', 'make_ssl_split',
     'make_openset_split', 'save_split', 'load_split'
 ]

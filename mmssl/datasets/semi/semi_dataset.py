@@ -3,7 +3,7 @@ import copy
 from typing import Optional, Sequence
 
 from mmengine.dataset import Compose
-from torch.utils.data import Dataset
+from torch.utils.data import ConcatDataset, Dataset
 
 from mmssl.registry import DATASETS
 
@@ -42,6 +42,8 @@ class SemiSplitDataset(Dataset):
         unseen_ratio (float, optional): Open-set: share of unseen-class
             samples in the unlabeled set (None keeps all).
         pipeline (list): Transforms applied to each sample.
+        split (dict, optional): An already drawn split (as returned by
+            :func:`make_ssl_split`); overrides the other split arguments.
     """
 
     def __init__(self,
@@ -52,14 +54,17 @@ class SemiSplitDataset(Dataset):
                  split_file: Optional[str] = None,
                  seen_classes: Optional[Sequence[int]] = None,
                  unseen_ratio: Optional[float] = None,
-                 pipeline: Sequence = ()):
+                 pipeline: Sequence = (),
+                 split: Optional[dict] = None):
         if subset not in ('labeled', 'unlabeled'):
             raise ValueError(f"subset must be 'labeled' or 'unlabeled', got "
                              f'{subset!r}')
         self.dataset = _build(dataset)
         self.subset = subset
         labels = self.dataset.get_gt_labels()
-        if split_file:
+        if split is not None:
+            self.split = split
+        elif split_file:
             self.split = load_split(split_file, labels)
         elif seen_classes is not None:
             self.split = make_openset_split(labels, seen_classes,
@@ -149,3 +154,56 @@ class OpenSetTestDataset(Dataset):
 
     def __getitem__(self, idx: int) -> dict:
         return self.pipeline(self.get_data_info(idx))
+
+
+@DATASETS.register_module()
+class SemiDataset(ConcatDataset):
+    """The training set of a semi-supervised experiment: the labeled and the
+    unlabeled side of one split, concatenated (labeled first).
+
+    Meant for mmdet's ``MultiSourceSampler`` with ``source_ratio=[1, mu]``,
+    which draws each batch from both parts. The split arguments are those of
+    :class:`SemiSplitDataset` and are given once, so a config changes the
+    number of labels with one key
+    (``train_dataloader.dataset.num_labels_per_class``).
+
+    Args:
+        dataset (dict | Dataset): The full training set, without pipeline.
+        labeled_pipeline (list): Transforms of labeled samples.
+        unlabeled_pipeline (list): Transforms of unlabeled samples.
+        num_labels_per_class, seed, split_file, seen_classes, unseen_ratio:
+            See :class:`SemiSplitDataset`.
+    """
+
+    def __init__(self,
+                 dataset,
+                 labeled_pipeline: Sequence = (),
+                 unlabeled_pipeline: Sequence = (),
+                 num_labels_per_class: int = 4,
+                 seed: int = 0,
+                 split_file: Optional[str] = None,
+                 seen_classes: Optional[Sequence[int]] = None,
+                 unseen_ratio: Optional[float] = None):
+        labeled = SemiSplitDataset(
+            _build(dataset), 'labeled', num_labels_per_class, seed,
+            split_file, seen_classes, unseen_ratio, labeled_pipeline)
+        unlabeled = SemiSplitDataset(
+            labeled.dataset, 'unlabeled', pipeline=unlabeled_pipeline,
+            split=labeled.split)
+        super().__init__([labeled, unlabeled])
+        self.split = labeled.split
+
+    @property
+    def metainfo(self) -> dict:
+        return self.labeled.metainfo
+
+    def full_init(self) -> None:
+        """Both parts are loaded in ``__init__``."""
+
+    @property
+    def labeled(self) -> SemiSplitDataset:
+        return self.datasets[0]
+
+    @property
+    def unlabeled(self) -> SemiSplitDataset:
+        return self.datasets[1]

@@ -1,4 +1,5 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 from .image_classifier import ImageClassifier
+from .semi_classifier import SemiClassifier
 
-__all__ = ['ImageClassifier']
+__all__ = ['ImageClassifier', 'SemiClassifier']

@@ -23,6 +23,10 @@ class ImageClassifier(BaseModel):
         neck (dict, optional): Neck config. Defaults to None.
         data_preprocessor (dict, optional): Batch normalisation/stacking,
             e.g. mmengine's ``ImgDataPreprocessor``. Defaults to None.
+        channels_last (bool): Keep weights and inputs in the channels-last
+            memory format (NHWC), the fast layout of oneDNN convolutions on
+            CPU and of tensor cores on GPU; the values are unchanged.
+            Defaults to False.
         init_cfg (dict, optional): Initialisation config.
     """
 
@@ -31,6 +35,7 @@ class ImageClassifier(BaseModel):
                  head: dict,
                  neck: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None,
+                 channels_last: bool = False,
                  init_cfg: Optional[dict] = None):
         if data_preprocessor is None:
             data_preprocessor = dict(type='ImgDataPreprocessor')
@@ -39,8 +44,18 @@ class ImageClassifier(BaseModel):
         self.backbone = MODELS.build(backbone)
         self.neck = MODELS.build(neck) if neck is not None else None
         self.head = MODELS.build(head)
+        self.channels_last = channels_last
+        if channels_last:
+            self.to(memory_format=torch.channels_last)
+
+    def init_weights(self) -> None:
+        super().init_weights()
+        if self.channels_last:  # initialisers may replace the tensors
+            self.to(memory_format=torch.channels_last)
 
     def extract_feat(self, inputs: torch.Tensor) -> Tuple[torch.Tensor]:
+        if self.channels_last and inputs.dim() == 4:
+            inputs = inputs.contiguous(memory_format=torch.channels_last)
         feats = self.backbone(inputs)
         if isinstance(feats, torch.Tensor):
             feats = (feats, )

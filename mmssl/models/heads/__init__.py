@@ -1,4 +1,5 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 from .linear_head import LinearClsHead
+from .semi_heads import FixMatchHead, SemiClsHead, SupervisedHead
 
-__all__ = ['LinearClsHead']
+__all__ = ['LinearClsHead', 'SemiClsHead', 'SupervisedHead', 'FixMatchHead']

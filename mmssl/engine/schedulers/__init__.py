@@ -1,0 +1,4 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+from .ssl_cosine import SSLCosineLR, SSLCosineParamScheduler
+
+__all__ = ['SSLCosineParamScheduler', 'SSLCosineLR']

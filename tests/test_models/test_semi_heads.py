@@ -1,0 +1,144 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+import math
+
+import pytest
+import torch
+
+from mmssl.registry import MODELS
+from mmssl.structures import ClsDataSample
+
+
+def _identity_head(type_, **kwargs):
+    """A 3-class head whose logits are its 3-d input features."""
+    head = MODELS.build(dict(type=type_, num_classes=3, in_channels=3,
+                             **kwargs))
+    with torch.no_grad():
+        head.fc.weight.copy_(torch.eye(3))
+        head.fc.bias.zero_()
+    return head
+
+
+def _samples(labels):
+    return [ClsDataSample().set_gt_label(y) for y in labels]
+
+
+def test_fixmatch_loss_and_mask_hand_computed():
+    head = _identity_head('FixMatchHead', p_cutoff=0.95, lambda_u=1.0)
+    lb = torch.zeros(2, 3)  # CE = log 3 for any label
+    weak = torch.tensor([[10., 0., 0.],   # p_max = 0.99991 -> kept, label 0
+                         [1., 0., 0.]])   # p_max = 0.576 -> masked out
+    strong = torch.tensor([[0., 0., 0.],  # CE(., 0) = log 3
+                           [0., 9., 0.]])  # ignored (mask 0)
+    feats = (torch.cat([lb, weak, strong]), )
+    losses = head.loss_semi(feats, (2, 2, 2), dict(sup=_samples([0, 1])))
+    assert losses['loss_x'].item() == pytest.approx(math.log(3), abs=1e-6)
+    # Mean over ALL unlabeled samples, masked ones count as zero.
+    assert losses['loss_u'].item() == pytest.approx(math.log(3) / 2,
+                                                    abs=1e-6)
+    assert losses['util_ratio'].item() == pytest.approx(0.5)
+    assert losses['accuracy_lb'].item() == pytest.approx(50.0)
+
+
+def test_fixmatch_threshold_boundary_and_lambda():
+    head = _identity_head('FixMatchHead', p_cutoff=0.5, lambda_u=2.0)
+    weak = torch.tensor([[math.log(2.), 0., 0.]])  # p = (0.5, .25, .25)
+    strong = torch.tensor([[0., math.log(2.), 0.]])
+    feats = (torch.cat([torch.zeros(1, 3), weak, strong]), )
+    losses = head.loss_semi(feats, (1, 1, 1), dict(sup=_samples([2])))
+    assert losses['util_ratio'].item() == 1.0  # >= threshold is kept
+    # CE(strong, 0) = -log(1/4) = log 4, times lambda_u = 2.
+    assert losses['loss_u'].item() == pytest.approx(2 * math.log(4),
+                                                    abs=1e-5)
+
+
+def test_fixmatch_soft_labels():
+    head = _identity_head('FixMatchHead', p_cutoff=0.0, hard_label=False,
+                          T=0.5)
+    weak = torch.tensor([[1., 0., 0.]])
+    strong = torch.zeros(1, 3)
+    feats = (torch.cat([torch.zeros(1, 3), weak, strong]), )
+    losses = head.loss_semi(feats, (1, 1, 1), dict(sup=_samples([0])))
+    # Soft CE against softmax(weak / T) with uniform strong logits: log 3.
+    assert losses['loss_u'].item() == pytest.approx(math.log(3), abs=1e-6)
+
+
+def test_pseudo_labels_carry_no_gradient_to_weak_view():
+    head = _identity_head('FixMatchHead', p_cutoff=0.0)
+    feats = torch.randn(5, 3, requires_grad=True)
+    losses = head.loss_semi((feats, ), (1, 2, 2), dict(sup=_samples([1])))
+    losses['loss_u'].backward()
+    assert feats.grad[1:3].abs().sum() == 0  # weak view
+    assert feats.grad[3:].abs().sum() > 0  # strong view
+
+
+def test_supervised_head_ignores_unlabeled():
+    head = _identity_head('SupervisedHead')
+    assert not head.uses_unlabeled
+    feats = (torch.zeros(2, 3), )
+    losses = head.loss_semi(feats, (2, ), dict(sup=_samples([0, 1])))
+    assert set(losses) == {'loss_x', 'accuracy_lb'}
+
+
+def _semi_model(head_type):
+    return MODELS.build(dict(
+        type='SemiClassifier',
+        data_preprocessor=dict(type='ImgDataPreprocessor', mean=[77.8],
+                               std=[95.9]),
+        backbone=dict(type='DigitsCNN', widths=(8, 16)),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type=head_type, num_classes=10, in_channels=16)))
+
+
+def _multi_branch_batch(n_lb, n_ulb):
+    def img():
+        return torch.randint(0, 255, (1, 8, 8), dtype=torch.uint8)
+    inputs = dict(sup=[img() for _ in range(n_lb)],
+                  unsup_weak=[img() for _ in range(n_ulb)],
+                  unsup_strong=[img() for _ in range(n_ulb)])
+    samples = dict(sup=_samples(list(range(n_lb))),
+                   unsup_weak=[ClsDataSample() for _ in range(n_ulb)],
+                   unsup_strong=[ClsDataSample() for _ in range(n_ulb)])
+    return dict(inputs=inputs, data_samples=samples)
+
+
+@pytest.mark.parametrize('head_type,expected', [('FixMatchHead', 2 + 2 * 6),
+                                                ('SupervisedHead', 2)])
+def test_semi_classifier_one_forward_pass(head_type, expected):
+    torch.manual_seed(0)
+    model = _semi_model(head_type)
+    model.init_weights()
+    seen = []
+    model.backbone.register_forward_hook(
+        lambda m, i, o: seen.append(i[0].shape[0]))
+    data = model.data_preprocessor(_multi_branch_batch(2, 6), training=True)
+    assert data['inputs']['sup'].dtype == torch.float32
+    losses = model(**data, mode='loss')
+    assert seen == [expected]  # one backbone pass over the whole batch
+    assert ('loss_u' in losses) == (head_type == 'FixMatchHead')
+    # Evaluation: plain batches pass through the wrapped preprocessor.
+    plain = model.data_preprocessor(
+        dict(inputs=[torch.zeros(1, 8, 8, dtype=torch.uint8)],
+             data_samples=_samples([3])), training=False)
+    pred = model(**plain, mode='predict')
+    assert pred[0].pred_score.shape == (10, )
+
+
+def test_semi_classifier_rejects_plain_head():
+    with pytest.raises(TypeError, match='semi-supervised head'):
+        MODELS.build(dict(
+            type='SemiClassifier',
+            backbone=dict(type='DigitsCNN', widths=(8, )),
+            neck=dict(type='GlobalAveragePooling'),
+            head=dict(type='LinearClsHead', num_classes=10,
+                      in_channels=8)))
+
+
+def test_channels_last_same_values():
+    torch.manual_seed(0)
+    model = _semi_model('FixMatchHead').eval()
+    model.init_weights()
+    x = torch.randn(3, 1, 8, 8)
+    ref = model(x, mode='tensor')
+    model.channels_last = True
+    model.to(memory_format=torch.channels_last)
+    torch.testing.assert_close(model(x, mode='tensor'), ref)
