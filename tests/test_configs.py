@@ -84,3 +84,35 @@ def test_vendored_mm_configs_are_current_and_build(name):
     cfg.model.backbone.init_cfg = None  # no download of pretrained weights
     model = MODELS.build(cfg.model)
     assert type(model).__module__.split('.')[0] == source.split('::')[0]
+
+
+def _pipelines(node):
+    """Every transform list (a value whose key ends with 'pipeline')."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if str(key).endswith('pipeline') and isinstance(value, list):
+                yield value
+            yield from _pipelines(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from _pipelines(value)
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.relpath(p, ROOT))
+def test_config_pipelines_build(path):
+    """Every transform of every dataloader (and the inference pipeline)
+    resolves and builds, including the branches of MultiBranch."""
+    from mmengine.dataset import Compose
+    cfg = Config.fromfile(path)
+    if cfg.get('custom_imports'):
+        import_modules_from_strings(**cfg.custom_imports)
+    found = 0
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader',
+                'infer_pipeline'):
+        node = cfg.get(key)
+        if key == 'infer_pipeline' and node is not None:
+            node = dict(pipeline=node)
+        for pipeline in _pipelines(node):
+            Compose(pipeline)
+            found += 1
+    assert found >= 2

@@ -20,7 +20,10 @@ KNOWN_KEYS = (
     'runner_type', 'model_wrapper_cfg', 'compile', 'cfg', 'vis_backends',
     'custom_imports', 'infer_pipeline', 'find_unused_parameters',
     'sync_bn', 'strategy', 'train_pipeline', 'test_pipeline',
-    'val_pipeline', 'dataset_type', 'data_root')
+    'val_pipeline', 'dataset_type', 'data_root', 'weak_pipeline',
+    'strong_pipeline', 'labeled_pipeline', 'unlabeled_pipeline',
+    'branch_field', 'data_seed', 'num_labels_per_class',
+    'labeled_batch_size', 'mu', 'max_iters')
 
 
 def check_top_level_keys(cfg: Config) -> None:

@@ -29,8 +29,10 @@ class SemiClassifier(ImageClassifier):
 
     The ``data_preprocessor`` of the model config (an
     ``ImgDataPreprocessor``, as for :class:`ImageClassifier`) is wrapped in
-    mmdet's ``MultiBranchDataPreprocessor``, so model configs are shared
-    between supervised and semi-supervised experiments.
+    :class:`~mmssl.models.SemiDataPreprocessor` (mmdet's
+    ``MultiBranchDataPreprocessor`` that also passes plain batches), so
+    model configs are shared between supervised and semi-supervised
+    experiments.
 
     Args:
         See :class:`ImageClassifier`. The head must be a
@@ -40,15 +42,9 @@ class SemiClassifier(ImageClassifier):
     def __init__(self, *args, data_preprocessor: Optional[dict] = None,
                  **kwargs):
         dp = dict(data_preprocessor or dict(type='ImgDataPreprocessor'))
-        if not str(dp.get('type', '')).endswith(
-                'MultiBranchDataPreprocessor'):
-            if isinstance(dp.get('type'), str) and '.' not in dp['type'] \
-                    and dp['type'] in MODELS.module_dict:
-                # Built inside mmdet's scope: name our scope explicitly.
-                dp['type'] = f"mmssl.{dp['type']}"
-            dp = dict(
-                type='mmdet.MultiBranchDataPreprocessor',
-                data_preprocessor=dp)
+        if str(dp.get('type', '')).split('.')[-1] not in (
+                'SemiDataPreprocessor', 'MultiBranchDataPreprocessor'):
+            dp = dict(type='SemiDataPreprocessor', data_preprocessor=dp)
         super().__init__(*args, data_preprocessor=dp, **kwargs)
         if not hasattr(self.head, 'loss_semi'):
             raise TypeError(

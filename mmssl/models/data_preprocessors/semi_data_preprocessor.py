@@ -1,0 +1,25 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+from mmdet.models.data_preprocessors import MultiBranchDataPreprocessor
+
+from mmssl.registry import MODELS
+
+
+@MODELS.register_module()
+class SemiDataPreprocessor(MultiBranchDataPreprocessor):
+    """mmdet's ``MultiBranchDataPreprocessor`` that also accepts plain
+    (single-branch) training batches.
+
+    Multi-branch batches (``inputs`` a dict keyed by branch, from mmdet's
+    ``MultiBranch`` transform) are normalised branch by branch with the
+    wrapped preprocessor; a plain batch (a labeled-only dataloader, e.g. the
+    supervised baseline) and every evaluation batch go straight to it.
+
+    Args:
+        data_preprocessor (dict): The wrapped preprocessor, e.g. mmengine's
+            ``ImgDataPreprocessor``.
+    """
+
+    def forward(self, data: dict, training: bool = False) -> dict:
+        if training and isinstance(data.get('inputs'), dict):
+            return super().forward(data, training)
+        return self.data_preprocessor(data, training)

@@ -1,0 +1,272 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""Run (or collect) a benchmark over seeds and write its leaderboard.
+
+Each config is trained with ``tools/train.py CONFIG --seed S`` for every
+seed, into ``<work-dir>/<config name>/seed<S>``; the accuracy of the
+evaluated (EMA) model at the end of training is read from the run's scalar
+log and stored with its wall time in ``result.json`` next to it. Finished
+runs are reused, so an interrupted leaderboard continues where it stopped;
+``--collect`` only gathers what is there.
+
+The leaderboard (``leaderboard.md``, ``leaderboard.csv``,
+``leaderboard.png``: accuracy against labels per class) has one row per
+(config, labels per class): method, labels/class, mean and std of the
+top-1 accuracy over seeds, the seeds, wall time, config. For the digits
+suite it also has scikit-learn reference rows computed live on exactly the
+same splits: an RBF SVM on the labeled images alone, and LabelSpreading
+(kNN graph over labeled + unlabeled training images, transductive).
+
+Examples::
+
+    python tools/benchmark/leaderboard.py --suite digits
+    python tools/benchmark/leaderboard.py configs/fixmatch/x.py --seeds 0 1
+    python tools/benchmark/leaderboard.py --suite digits --collect
+"""
+import argparse
+import csv
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+import time
+import warnings
+
+import numpy as np
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, ROOT)
+
+SUITES = {
+    # The digits benchmark: 30% stratified test split of sklearn's digits
+    # with random_state=seed, N labels per class drawn from the rest with
+    # the same seed, seeds 0, 1, 2; EMA model's test accuracy.
+    'digits': [
+        'configs/supervised/supervised_digits-cnn_2k_digits-4.py',
+        'configs/fixmatch/fixmatch_digits-cnn_2k_digits-1.py',
+        'configs/fixmatch/fixmatch_digits-cnn_2k_digits-4.py',
+        'configs/fixmatch/fixmatch_digits-cnn_2k_digits-10.py',
+    ],
+    # The headline row only (the README's main job).
+    'digits-fixmatch': [
+        'configs/fixmatch/fixmatch_digits-cnn_2k_digits-4.py',
+    ],
+}
+HEAD_NAMES = {'FixMatchHead': 'FixMatch', 'SupervisedHead': 'Supervised',
+              'LinearClsHead': 'Supervised'}
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('configs', nargs='*', help='config files')
+    parser.add_argument('--suite', choices=sorted(SUITES),
+                        help='a named list of configs')
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    parser.add_argument('--work-dir', default='work_dirs/leaderboard',
+                        help='runs go to WORK_DIR/<config>/seed<S>')
+    parser.add_argument('--out-dir', default=None,
+                        help='where the leaderboard files go '
+                        '(default: WORK_DIR)')
+    parser.add_argument('--collect', action='store_true',
+                        help='do not train; collect finished runs')
+    parser.add_argument('--rerun', action='store_true',
+                        help='train again even if a run has finished')
+    parser.add_argument('--no-sklearn', action='store_true',
+                        help='leave out the scikit-learn reference rows')
+    parser.add_argument('--metric', default='accuracy/top1')
+    parser.add_argument('--train-args', nargs=argparse.REMAINDER,
+                        default=[], help='passed on to tools/train.py')
+    args = parser.parse_args(argv)
+    if args.suite:
+        args.configs = SUITES[args.suite] + list(args.configs)
+    if not args.configs:
+        parser.error('give config files or --suite')
+    return args
+
+
+def describe(config: str) -> dict:
+    """Method name, labels per class and dataset of a config."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(osp.join(ROOT, config) if not osp.isfile(config)
+                          else config)
+    head = cfg.model.head.type.split('.')[-1]
+    dataset = cfg.train_dataloader.dataset
+    labels = dataset.get('num_labels_per_class')
+    base = dataset.get('dataset', dataset)
+    return dict(
+        method=HEAD_NAMES.get(head, head.replace('Head', '')),
+        labels_per_class=labels,
+        dataset=base.get('type', '?'))
+
+
+def last_metric(run_dir: str, metric: str):
+    """The last logged value of ``metric`` in a run's scalars.json."""
+    found = None
+    for sub in sorted(os.listdir(run_dir)):
+        path = osp.join(run_dir, sub, 'vis_data', 'scalars.json')
+        if not osp.isfile(path):
+            continue
+        with open(path) as f:
+            for line in f:
+                record = json.loads(line)
+                if metric in record:
+                    found = (record['step'], record[metric])
+    return None if found is None else found[1]
+
+
+def run_one(config: str, seed: int, run_dir: str, args) -> dict:
+    result_file = osp.join(run_dir, 'result.json')
+    if osp.isfile(result_file) and not args.rerun:
+        with open(result_file) as f:
+            return json.load(f)
+    if args.collect:
+        return None
+    os.makedirs(run_dir, exist_ok=True)
+    cmd = [sys.executable, osp.join(ROOT, 'tools', 'train.py'), config,
+           '--seed', str(seed), '--work-dir', run_dir] + args.train_args
+    print(f'[leaderboard] {" ".join(cmd)}', flush=True)
+    start = time.time()
+    with open(osp.join(run_dir, 'train.log'), 'w') as log:
+        proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT,
+                              cwd=ROOT)
+    wall = time.time() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f'training failed ({config}, seed {seed}); see '
+                           f'{osp.join(run_dir, "train.log")}')
+    value = last_metric(run_dir, args.metric)
+    if value is None:
+        raise RuntimeError(f'no {args.metric} in the logs of {run_dir}: '
+                           'does the config evaluate at the end?')
+    result = dict(config=config, seed=seed, metric=args.metric,
+                  value=value, wall_time_s=round(wall, 1))
+    with open(result_file, 'w') as f:
+        json.dump(result, f)
+    print(f'[leaderboard] {config} seed {seed}: {value:.2f} '
+          f'({wall:.0f} s)', flush=True)
+    return result
+
+
+def sklearn_rows(labels_per_class, seeds) -> list:
+    """Reference rows on the digits protocol's exact splits."""
+    from sklearn.semi_supervised import LabelSpreading
+    from sklearn.svm import SVC
+
+    from mmssl.datasets import digits_split, make_ssl_split
+    rows = []
+    for n in sorted(labels_per_class):
+        scores = dict(svm=[], spreading=[])
+        start = time.time()
+        for seed in seeds:
+            images, labels, train_idx, test_idx = digits_split(seed)
+            x = images.reshape(len(images), -1) / 255.0
+            split = make_ssl_split(labels[train_idx], n, seed)
+            lab = train_idx[split['labeled']]
+            svm = SVC(kernel='rbf').fit(x[lab], labels[lab])
+            scores['svm'].append(
+                (svm.predict(x[test_idx]) == labels[test_idx]).mean() * 100)
+            y = np.full(len(train_idx), -1)
+            y[split['labeled']] = labels[lab]
+            with warnings.catch_warnings():
+                # kNN graph components without a label divide by zero.
+                warnings.simplefilter('ignore', RuntimeWarning)
+                spreading = LabelSpreading(kernel='knn').fit(x[train_idx], y)
+                pred = spreading.predict(x[test_idx])
+            scores['spreading'].append((pred == labels[test_idx]).mean() *
+                                       100)
+        wall = (time.time() - start) / 2
+        for key, name in (('svm', 'sklearn RBF SVM (labels only)'),
+                          ('spreading',
+                           'sklearn LabelSpreading (kNN, transductive)')):
+            rows.append(dict(
+                method=name, labels_per_class=n,
+                mean=float(np.mean(scores[key])),
+                std=float(np.std(scores[key])), seeds=list(seeds),
+                wall_time_s=round(wall, 1), config='(scikit-learn)'))
+    return rows
+
+
+def write_leaderboard(rows: list, out_dir: str, metric: str) -> None:
+    os.makedirs(out_dir, exist_ok=True)
+    rows = sorted(rows, key=lambda r: (r['labels_per_class'], -r['mean']))
+    header = ['method', 'labels/class', f'mean {metric}', 'std', 'seeds',
+              'wall time (s)', 'config']
+
+    def cells(r):
+        return [r['method'], str(r['labels_per_class']), f"{r['mean']:.2f}",
+                f"{r['std']:.2f}", ' '.join(map(str, r['seeds'])),
+                f"{r['wall_time_s']:.0f}", r['config']]
+
+    with open(osp.join(out_dir, 'leaderboard.csv'), 'w', newline='') as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        for r in rows:
+            writer.writerow(cells(r))
+    lines = ['| ' + ' | '.join(header) + ' |',
+             '|' + '---|' * len(header)]
+    for r in rows:
+        c = cells(r)
+        c[-1] = f'`{c[-1]}`' if r['config'].endswith('.py') else c[-1]
+        lines.append('| ' + ' | '.join(c) + ' |')
+    md = '\n'.join(lines) + '\n'
+    with open(osp.join(out_dir, 'leaderboard.md'), 'w') as f:
+        f.write(md)
+    print(md)
+    try:
+        import matplotlib
+        matplotlib.use('Agg')
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print('[leaderboard] matplotlib not installed: no PNG plot')
+        return
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for method in sorted({r['method'] for r in rows}):
+        pts = sorted((r['labels_per_class'], r['mean'], r['std'])
+                     for r in rows if r['method'] == method)
+        xs, ys, es = zip(*pts)
+        ax.errorbar(xs, ys, yerr=es, marker='o', capsize=3, label=method)
+    ax.set_xscale('log')
+    ax.set_xlabel('labels per class')
+    ax.set_ylabel(f'{metric} (%)')
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(osp.join(out_dir, 'leaderboard.png'), dpi=120)
+    print(f'[leaderboard] written to {out_dir}/leaderboard.{{md,csv,png}}')
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    out_dir = args.out_dir or args.work_dir
+    rows, digits_labels = [], set()
+    for config in args.configs:
+        info = describe(config)
+        name = osp.splitext(osp.basename(config))[0]
+        results = []
+        for seed in args.seeds:
+            run_dir = osp.join(args.work_dir, name, f'seed{seed}')
+            result = run_one(config, seed, run_dir, args)
+            if result is not None:
+                results.append(result)
+        if not results:
+            print(f'[leaderboard] no finished run of {config}')
+            continue
+        values = [r['value'] for r in results]
+        rows.append(dict(
+            method=info['method'], labels_per_class=info['labels_per_class'],
+            mean=float(np.mean(values)), std=float(np.std(values)),
+            seeds=[r['seed'] for r in results],
+            wall_time_s=sum(r['wall_time_s'] for r in results),
+            config=config))
+        if info['dataset'] == 'DigitsDataset' and \
+                info['labels_per_class'] is not None:
+            digits_labels.add(info['labels_per_class'])
+    if digits_labels and not args.no_sklearn:
+        rows += sklearn_rows(digits_labels, args.seeds)
+    if not rows:
+        raise SystemExit('nothing to write: no finished runs')
+    write_leaderboard(rows, out_dir, args.metric)
+
+
+if __name__ == '__main__':
+    from mmssl.utils.errors import run_cli
+    run_cli(main)

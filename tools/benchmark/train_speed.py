@@ -1,0 +1,299 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""Speed of the real training step of a config against a bare PyTorch loop.
+
+For ``CONFIG`` it builds the model, optimizer wrapper and training
+dataloader exactly as ``tools/train.py`` does, draws a few real batches,
+then times, interleaved in alternating blocks so that both see the same
+machine state:
+
+- mmssl: ``model.train_step(batch, optim_wrapper)``, what the training
+  loop calls each iteration (data preprocessor, one forward of the
+  concatenated batch, the head's losses, backward, optimizer step);
+- bare: a plain PyTorch loop over the same network (a copy of the same
+  modules), the same concatenated and normalised batch, the same optimizer
+  settings and the same FixMatch loss, with nothing else.
+
+It prints iterations/s, images/s, peak memory and the ratio
+``mmssl step time / bare step time``, and the images/s of the config's
+weak and strong pipelines in one process. With the config's fast path
+(``AutocastOptimWrapper`` + ``model.channels_last``), the bare loop uses the
+same bfloat16 autocast and memory format, so the ratio stays like for like.
+
+Example::
+
+    python tools/benchmark/train_speed.py \\
+        configs/fixmatch/fixmatch_wrn-28-2_1m_cifar10-40.py --synthetic \\
+        --labeled-batch 8
+"""
+import argparse
+import contextlib
+import copy
+import importlib.util
+import json
+import os.path as osp
+import resource
+import statistics
+import sys
+import tempfile
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, ROOT)
+
+
+def parse_args(argv=None):
+    from mmengine.config import DictAction
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('config')
+    parser.add_argument('--iters', type=int, default=10,
+                        help='timed steps per block')
+    parser.add_argument('--blocks', type=int, default=4,
+                        help='alternating mmssl/bare blocks')
+    parser.add_argument('--warmup', type=int, default=3)
+    parser.add_argument('--labeled-batch', type=int, default=None,
+                        help='labeled images per step (B); the unlabeled '
+                        'part keeps the config\'s mu')
+    parser.add_argument('--synthetic', action='store_true',
+                        help='random images of the dataset\'s size instead '
+                        'of the dataset (for CIFAR configs without the '
+                        'data)')
+    parser.add_argument('--image-size', type=int, default=32,
+                        help='with --synthetic')
+    parser.add_argument('--fast', action='store_true',
+                        help='turn on bf16 autocast + channels_last')
+    parser.add_argument('--fp32', action='store_true',
+                        help='turn off autocast and channels_last')
+    parser.add_argument('--json', help='write the results here')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    return parser.parse_args(argv)
+
+
+def load_aug_speed():
+    path = osp.join(osp.dirname(osp.abspath(__file__)), 'aug_speed.py')
+    spec = importlib.util.spec_from_file_location('aug_speed', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def find_ssl_pipelines(cfg):
+    """The weak and strong unlabeled pipelines of a SemiDataset config."""
+    ds = cfg.train_dataloader.dataset
+    for t in ds.get('unlabeled_pipeline', []):
+        if str(t.get('type', '')).endswith('MultiBranch'):
+            return t.get('unsup_weak'), t.get('unsup_strong')
+    return None, None
+
+
+def synthetic_batches(cfg, n_lb, mu, size, channels, n_batches):
+    """Batches in the dataloader's format from random images."""
+    from mmengine.dataset import pseudo_collate
+
+    from mmssl.registry import TRANSFORMS
+    from mmssl.utils import register_all_modules
+    register_all_modules()
+    ds = cfg.train_dataloader.dataset
+    lab = [TRANSFORMS.build(t) for t in ds.labeled_pipeline]
+    unlab = [TRANSFORMS.build(t) for t in ds.unlabeled_pipeline]
+    rng = np.random.RandomState(0)
+
+    def run(pipeline, results):
+        for t in pipeline:
+            results = t(results)
+        return results
+
+    batches = []
+    for _ in range(n_batches):
+        items = []
+        for i in range(n_lb * (1 + mu)):
+            img = rng.randint(0, 256, (size, size, channels), np.uint8)
+            if i < n_lb:
+                items.append(run(lab, dict(img=img, gt_label=i % 10)))
+            else:
+                items.append(run(unlab, dict(img=img)))
+        batches.append(pseudo_collate(items))
+    return batches
+
+
+def real_batches(runner_cfg, n_lb, n_batches):
+    from mmengine.runner import Runner
+    cfg = copy.deepcopy(runner_cfg.train_dataloader)
+    if n_lb is not None:
+        mu = cfg.sampler.source_ratio[1] / cfg.sampler.source_ratio[0]
+        total = int(n_lb * (1 + mu))
+        cfg.batch_size = total
+        cfg.sampler.batch_size = total
+    loader = Runner.build_dataloader(cfg, seed=0)
+    it = iter(loader)
+    return [next(it) for _ in range(n_batches)]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    from mmengine.runner import Runner
+
+    from mmssl.utils.config import load_config
+    cfg = load_config(args.config, args.cfg_options)
+    if args.fast:
+        cfg.optim_wrapper.type = 'AutocastOptimWrapper'
+        cfg.optim_wrapper.dtype = 'bfloat16'
+        cfg.model.channels_last = True
+    if args.fp32:
+        cfg.optim_wrapper.type = 'OptimWrapper'
+        cfg.optim_wrapper.pop('dtype', None)
+        cfg.model.channels_last = False
+    cfg.work_dir = tempfile.mkdtemp(prefix='mmssl-speed-')
+    cfg.custom_hooks = []
+    cfg.visualizer = dict(type='Visualizer', vis_backends=[])
+    runner = Runner.from_cfg(cfg)
+    model = runner.model
+    optim_wrapper = runner.build_optim_wrapper(cfg.optim_wrapper)
+    fast = cfg.optim_wrapper.type == 'AutocastOptimWrapper'
+    channels_last = bool(cfg.model.get('channels_last', False))
+    sampler = cfg.train_dataloader.sampler
+    mu = int(sampler.source_ratio[1] / sampler.source_ratio[0])
+    n_lb = args.labeled_batch or int(
+        cfg.train_dataloader.batch_size / (1 + mu))
+
+    n_batches = 4
+    if args.synthetic:
+        first = cfg.model.data_preprocessor.get('mean', [0, 0, 0])
+        batches = synthetic_batches(cfg, n_lb, mu, args.image_size,
+                                    len(first), n_batches)
+    else:
+        batches = real_batches(cfg, n_lb, n_batches)
+    n_images = sum(len(v) for v in batches[0]['inputs'].values()
+                   if v is not None)
+
+    # The bare loop: a copy of the same modules, the same batch tensors.
+    bare_net = torch.nn.Sequential()
+    bare_net.backbone = copy.deepcopy(model.backbone)
+    bare_net.neck = copy.deepcopy(model.neck)
+    bare_net.fc = copy.deepcopy(model.head.fc)
+    opt_cfg = cfg.optim_wrapper.optimizer
+    decay, no_decay = [], []
+    for name, p in bare_net.named_parameters():
+        (no_decay if p.ndim <= 1 else decay).append(p)
+    bare_opt = torch.optim.SGD(
+        [dict(params=decay),
+         dict(params=no_decay, weight_decay=0.0)],
+        lr=opt_cfg.lr, momentum=opt_cfg.get('momentum', 0),
+        nesterov=opt_cfg.get('nesterov', False),
+        weight_decay=opt_cfg.get('weight_decay', 0))
+    p_cutoff = getattr(model.head, 'p_cutoff', 0.95)
+    bare_data = []
+    for b in batches:
+        d = model.data_preprocessor(copy.deepcopy(b), training=True)
+        x = torch.cat([d['inputs']['sup'], d['inputs']['unsup_weak'],
+                       d['inputs']['unsup_strong']])
+        if channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
+        y = torch.cat([s.gt_label for s in d['data_samples']['sup']])
+        bare_data.append((x, y))
+
+    def autocast():
+        if not fast:
+            return contextlib.nullcontext()
+        device = 'cuda' if torch.cuda.is_available() else 'cpu'
+        return torch.autocast(device, dtype=torch.bfloat16)
+
+    def bare_step(i):
+        x, y = bare_data[i % n_batches]
+        with autocast():
+            feat = bare_net.neck(bare_net.backbone(x))[-1]
+            logits = bare_net.fc(feat)
+            lb = logits[:n_lb]
+            w, s = logits[n_lb:].chunk(2)
+            loss_x = F.cross_entropy(lb, y)
+            probs = torch.softmax(w.detach().float(), 1)
+            conf, pseudo = probs.max(1)
+            mask = conf.ge(p_cutoff).float()
+            loss_u = (F.cross_entropy(s, pseudo, reduction='none') *
+                      mask).mean()
+            loss = loss_x + loss_u
+        bare_opt.zero_grad()
+        loss.backward()
+        bare_opt.step()
+
+    def mmssl_step(i):
+        model.train_step(batches[i % n_batches], optim_wrapper)
+
+    model.train()
+    bare_net.train()
+    for i in range(args.warmup):
+        mmssl_step(i)
+        bare_step(i)
+    times = dict(mmssl=[], bare=[])
+    for block in range(args.blocks):
+        order = [('mmssl', mmssl_step), ('bare', bare_step)]
+        if block % 2:
+            order.reverse()
+        for name, step in order:
+            for i in range(args.iters):
+                start = time.perf_counter()
+                step(i)
+                times[name].append(time.perf_counter() - start)
+    result = dict(config=args.config, images_per_step=n_images,
+                  labeled_batch=n_lb, mu=mu, fast_path=fast,
+                  channels_last=channels_last,
+                  threads=torch.get_num_threads())
+    for name in ('mmssl', 'bare'):
+        t = statistics.median(times[name])
+        result[name] = dict(step_s=round(t, 4), iters_per_s=round(1 / t, 2),
+                            images_per_s=round(n_images / t, 1))
+    result['ratio'] = round(result['mmssl']['step_s'] /
+                            result['bare']['step_s'], 3)
+    result['peak_rss_mb'] = round(peak_rss_mb(), 1)
+    if torch.cuda.is_available():
+        result['peak_cuda_mb'] = round(
+            torch.cuda.max_memory_allocated() / 2**20, 1)
+
+    weak, strong = find_ssl_pipelines(cfg)
+    if weak is not None:
+        aug = load_aug_speed()
+        c = len(cfg.model.data_preprocessor.get('mean', [0, 0, 0]))
+        size = args.image_size
+        if not args.synthetic:
+            ds = runner.train_dataloader.dataset
+            info = ds.unlabeled.dataset.get_data_info(0)
+            size, c = info['img'].shape[0], info['img'].shape[-1]
+        images = np.random.RandomState(0).randint(
+            0, 256, (2000, size, size, c), np.uint8)
+        result['weak_images_per_s'] = round(
+            aug.pipeline_throughput(weak, images), 1)
+        result['strong_images_per_s'] = round(
+            aug.pipeline_throughput(strong, images), 1)
+
+    print(f"{args.config}\n  batch: {n_images} images (B={n_lb}, mu={mu})"
+          f", fast path (bf16 autocast + channels_last): {fast}, "
+          f"{result['threads']} threads")
+    for name in ('mmssl', 'bare'):
+        r = result[name]
+        print(f"  {name:5s} step {r['step_s'] * 1000:8.1f} ms  "
+              f"{r['iters_per_s']:7.2f} it/s  {r['images_per_s']:9.1f} "
+              'img/s')
+    print(f"  ratio mmssl/bare: {result['ratio']:.3f}")
+    print(f"  peak memory: {result['peak_rss_mb']:.0f} MB RSS" +
+          (f", {result['peak_cuda_mb']:.0f} MB CUDA"
+           if 'peak_cuda_mb' in result else ''))
+    if 'weak_images_per_s' in result:
+        print(f"  weak pipeline   {result['weak_images_per_s']:9.1f} img/s"
+              f"\n  strong pipeline {result['strong_images_per_s']:9.1f} "
+              'img/s (one process)')
+    if args.json:
+        with open(args.json, 'w') as f:
+            json.dump(result, f, indent=1)
+    return result
+
+
+if __name__ == '__main__':
+    from mmssl.utils.errors import run_cli
+    run_cli(main)
