@@ -45,6 +45,16 @@ def test_fixmatch_beats_supervised_on_same_labels(tmp_path):
     split_fix = json.load(open(tmp_path / 'fix' / 'split.json'))
     assert len(split_fix['labeled']) == 40
     assert fix > sup + 2, (fix, sup)
+    # The checkpoint (EMA weights) serves the inferencer and demo path, on
+    # one of scikit-image's bundled photos.
+    from skimage import data
+
+    from mmssl.apis import ImageClassificationInferencer
+    inferencer = ImageClassificationInferencer(
+        FIXMATCH, str(tmp_path / 'fix' / 'iter_300.pth'), device='cpu')
+    pred = inferencer(data.camera(), topk=3)['predictions'][0]
+    assert len(pred['topk']) == 3
+    assert pred['pred_class'] in tuple('0123456789')
 
 
 def test_fixmatch_resume_is_exact(tmp_path):

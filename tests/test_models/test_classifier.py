@@ -68,3 +68,25 @@ def test_cls_data_sample_validates():
         s.set_pred_score(torch.zeros(2, 2))
     with pytest.raises(TypeError):
         s.set_gt_label('two')
+
+
+def test_cls_data_preprocessor_matches_mmengine():
+    """The batched preprocessor gives mmengine's ImgDataPreprocessor's
+    result, leaves data samples alone, and falls back for mixed sizes."""
+    torch.manual_seed(0)
+    cfg = dict(mean=[125.3, 123.0, 113.9], std=[63.0, 62.1, 66.7],
+               bgr_to_rgb=True)
+    ours = MODELS.build(dict(type='ClsDataPreprocessor', **cfg))
+    ref = MODELS.build(dict(type='ImgDataPreprocessor', **cfg))
+    inputs = [torch.randint(0, 255, (3, 6, 6), dtype=torch.uint8)
+              for _ in range(3)]
+    samples = [ClsDataSample().set_gt_label(i) for i in range(3)]
+    out = ours(dict(inputs=inputs, data_samples=samples), training=True)
+    want = ref(dict(inputs=inputs, data_samples=samples), training=True)
+    torch.testing.assert_close(out['inputs'], want['inputs'])
+    assert out['data_samples'] is samples
+    mixed = inputs[:2] + [torch.zeros(3, 4, 4, dtype=torch.uint8)]
+    out = ours(dict(inputs=mixed, data_samples=samples))
+    assert out['inputs'].shape == (3, 3, 6, 6)  # padded by mmengine
+    with pytest.raises(ValueError, match='3 channels'):
+        ours(dict(inputs=[torch.zeros(1, 6, 6)], data_samples=None))

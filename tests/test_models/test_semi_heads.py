@@ -82,7 +82,7 @@ def test_supervised_head_ignores_unlabeled():
 def _semi_model(head_type):
     return MODELS.build(dict(
         type='SemiClassifier',
-        data_preprocessor=dict(type='ImgDataPreprocessor', mean=[77.8],
+        data_preprocessor=dict(type='ClsDataPreprocessor', mean=[77.8],
                                std=[95.9]),
         backbone=dict(type='DigitsCNN', widths=(8, 16)),
         neck=dict(type='GlobalAveragePooling'),

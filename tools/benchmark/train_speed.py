@@ -68,6 +68,8 @@ def parse_args(argv=None):
     parser.add_argument('--fp32', action='store_true',
                         help='turn off autocast and channels_last')
     parser.add_argument('--json', help='write the results here')
+    parser.add_argument('--profile', action='store_true',
+                        help='print a cProfile of the mmssl step')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     return parser.parse_args(argv)
 
@@ -155,6 +157,7 @@ def main(argv=None):
     cfg.visualizer = dict(type='Visualizer', vis_backends=[])
     runner = Runner.from_cfg(cfg)
     model = runner.model
+    model.init_weights()  # as Runner.train() does
     optim_wrapper = runner.build_optim_wrapper(cfg.optim_wrapper)
     fast = cfg.optim_wrapper.type == 'AutocastOptimWrapper'
     channels_last = bool(cfg.model.get('channels_last', False))
@@ -170,14 +173,17 @@ def main(argv=None):
                                     len(first), n_batches)
     else:
         batches = real_batches(cfg, n_lb, n_batches)
-    n_images = sum(len(v) for v in batches[0]['inputs'].values()
-                   if v is not None)
+    n_images = sum(
+        sum(x is not None for x in v)
+        for v in batches[0]['inputs'].values())
 
-    # The bare loop: a copy of the same modules, the same batch tensors.
-    bare_net = torch.nn.Sequential()
-    bare_net.backbone = copy.deepcopy(model.backbone)
-    bare_net.neck = copy.deepcopy(model.neck)
-    bare_net.fc = copy.deepcopy(model.head.fc)
+    # The bare loop: the very same modules (same parameter tensors, so
+    # that memory placement cannot favour either side), the same batch
+    # tensors, its own torch optimizer.
+    bare_net = torch.nn.Module()
+    bare_net.backbone = model.backbone
+    bare_net.neck = model.neck
+    bare_net.fc = model.head.fc
     opt_cfg = cfg.optim_wrapper.optimizer
     decay, no_decay = [], []
     for name, p in bare_net.named_parameters():
@@ -225,6 +231,16 @@ def main(argv=None):
 
     def mmssl_step(i):
         model.train_step(batches[i % n_batches], optim_wrapper)
+
+    if args.profile:
+        import cProfile
+        import pstats
+        prof = cProfile.Profile()
+        prof.enable()
+        for i in range(args.iters):
+            mmssl_step(i)
+        prof.disable()
+        pstats.Stats(prof).sort_stats('cumulative').print_stats(40)
 
     model.train()
     bare_net.train()

@@ -2,7 +2,7 @@
 model = dict(
     type='ImageClassifier',
     data_preprocessor=dict(
-        type='ImgDataPreprocessor',
+        type='ClsDataPreprocessor',
         # Pixel mean/std of all 1,797 digits images on the 0..255 scale.
         mean=[77.8],
         std=[95.9]),

@@ -5,7 +5,7 @@
 model = dict(
     type='ImageClassifier',
     data_preprocessor=dict(
-        type='ImgDataPreprocessor',
+        type='ClsDataPreprocessor',
         # CIFAR-10 mean/std on the 0..255 scale (USB
         # `semilearn/datasets/cv_datasets/cifar.py`).
         mean=[125.3, 123.0, 113.9],

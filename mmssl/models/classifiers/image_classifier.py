@@ -22,7 +22,7 @@ class ImageClassifier(BaseModel):
         head (dict): Head config.
         neck (dict, optional): Neck config. Defaults to None.
         data_preprocessor (dict, optional): Batch normalisation/stacking,
-            e.g. mmengine's ``ImgDataPreprocessor``. Defaults to None.
+            e.g. :class:`~mmssl.models.ClsDataPreprocessor` (the default).
         channels_last (bool): Keep weights and inputs in the channels-last
             memory format (NHWC), the fast layout of oneDNN convolutions on
             CPU and of tensor cores on GPU; the values are unchanged.
@@ -38,7 +38,7 @@ class ImageClassifier(BaseModel):
                  channels_last: bool = False,
                  init_cfg: Optional[dict] = None):
         if data_preprocessor is None:
-            data_preprocessor = dict(type='ImgDataPreprocessor')
+            data_preprocessor = dict(type='ClsDataPreprocessor')
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)

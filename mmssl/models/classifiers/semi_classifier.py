@@ -28,7 +28,7 @@ class SemiClassifier(ImageClassifier):
     weights evaluated are the EMA ones.
 
     The ``data_preprocessor`` of the model config (an
-    ``ImgDataPreprocessor``, as for :class:`ImageClassifier`) is wrapped in
+    ``ClsDataPreprocessor``, as for :class:`ImageClassifier`) is wrapped in
     :class:`~mmssl.models.SemiDataPreprocessor` (mmdet's
     ``MultiBranchDataPreprocessor`` that also passes plain batches), so
     model configs are shared between supervised and semi-supervised
@@ -41,7 +41,7 @@ class SemiClassifier(ImageClassifier):
 
     def __init__(self, *args, data_preprocessor: Optional[dict] = None,
                  **kwargs):
-        dp = dict(data_preprocessor or dict(type='ImgDataPreprocessor'))
+        dp = dict(data_preprocessor or dict(type='ClsDataPreprocessor'))
         if str(dp.get('type', '')).split('.')[-1] not in (
                 'SemiDataPreprocessor', 'MultiBranchDataPreprocessor'):
             dp = dict(type='SemiDataPreprocessor', data_preprocessor=dp)

@@ -1,4 +1,5 @@
 # Copyright (c) mmssl contributors. All rights reserved.
+from .cls_data_preprocessor import ClsDataPreprocessor
 from .semi_data_preprocessor import SemiDataPreprocessor
 
-__all__ = ['SemiDataPreprocessor']
+__all__ = ['ClsDataPreprocessor', 'SemiDataPreprocessor']
