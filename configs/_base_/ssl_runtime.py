@@ -11,6 +11,9 @@ log_processor = dict(by_epoch=False)
 # convention = USB's ema_m 0.999. The EMA weights are what checkpoints
 # store as `state_dict` (mmengine EMAHook), so test.py and the inferencer
 # use them.
+# mmengine replaces lists in child configs: a child adding a hook writes
+# a full `custom_hooks = [...]` list (the three below plus its own),
+# or it loses the EMA evaluation.
 custom_hooks = [
     dict(type='RNGStateHook'),
     dict(type='SaveSplitHook'),
@@ -18,3 +21,5 @@ custom_hooks = [
          momentum=0.001, update_buffers=False, priority=49),
 ]
 auto_scale_lr = dict(enable=False, base_batch_size=64 * 8)
+# Fixed 32x32 inputs: let cuDNN pick its fastest kernels (no effect on CPU).
+env_cfg = dict(cudnn_benchmark=True)

@@ -27,10 +27,6 @@ model = dict(
 optim_wrapper = dict(type='AutocastOptimWrapper', dtype='bfloat16')
 train_dataloader = dict(
     dataset=dict(num_labels_per_class=num_labels_per_class))
-param_scheduler = [
-    dict(type='SSLCosineLR', num_cycles=7 / 16, total_iters=max_iters,
-         by_epoch=False)
-]
 train_cfg = dict(max_iters=max_iters, val_interval=500)
 default_hooks = dict(
     logger=dict(interval=100),

@@ -11,7 +11,7 @@ _base_ = [
 ]
 model = dict(
     type='SemiClassifier',
-    head=dict(type='FixMatchHead', p_cutoff=0.95, hard_label=True, T=0.5,
+    head=dict(type='FixMatchHead', p_cutoff=0.95, hard_label=True,
               lambda_u=1.0))
 train_dataloader = dict(dataset=dict(num_labels_per_class=4))
 optim_wrapper = dict(optimizer=dict(weight_decay=1e-3))

@@ -81,6 +81,10 @@ def test_semi_dataset_on_digits_and_split_file(tmp_path):
     assert 'gt_label' not in ds.unlabeled[0]
     labels = [ds.labeled[i]['gt_label'] for i in range(40)]
     assert np.bincount(labels).tolist() == [4] * 10
+    usb = SemiDataset(train, num_labels_per_class=4, seed=0,
+                      include_labeled_in_unlabeled=True)
+    assert len(usb.unlabeled) == len(train)
+    assert usb.split['labeled'] == ds.split['labeled']
     path = save_split(ds.split, str(tmp_path / 'split.json'))
     again = SemiSplitDataset(train, 'labeled', split_file=path, seed=123)
     assert again.indices == ds.labeled.indices

@@ -21,7 +21,6 @@ def _short(path, work_dir, iters):
     cfg.experiment_name = osp.basename(str(work_dir))
     cfg.train_cfg.max_iters = iters
     cfg.train_cfg.val_interval = iters
-    cfg.param_scheduler[0].total_iters = iters
     cfg.default_hooks.logger.interval = 50
     cfg.default_hooks.checkpoint = dict(type='CheckpointHook',
                                         by_epoch=False, interval=iters)

@@ -51,15 +51,18 @@ def test_fixmatch_threshold_boundary_and_lambda():
                                                     abs=1e-5)
 
 
-def test_fixmatch_soft_labels():
+@pytest.mark.parametrize('T', [None, 0.5])
+def test_fixmatch_soft_labels(T):
     head = _identity_head('FixMatchHead', p_cutoff=0.0, hard_label=False,
-                          T=0.5)
+                          T=T)
     weak = torch.tensor([[1., 0., 0.]])
-    strong = torch.zeros(1, 3)
+    strong = torch.tensor([[0., 1., 0.]])
     feats = (torch.cat([torch.zeros(1, 3), weak, strong]), )
     losses = head.loss_semi(feats, (1, 1, 1), dict(sup=_samples([0])))
-    # Soft CE against softmax(weak / T) with uniform strong logits: log 3.
-    assert losses['loss_u'].item() == pytest.approx(math.log(3), abs=1e-6)
+    # Soft CE: -sum_k q_k log softmax(strong)_k, q = softmax(weak / T).
+    q = torch.softmax(weak / (T or 1.0), 1)
+    want = -(q * torch.log_softmax(strong, 1)).sum().item()
+    assert losses['loss_u'].item() == pytest.approx(want, abs=1e-6)
 
 
 def test_pseudo_labels_carry_no_gradient_to_weak_view():
@@ -142,3 +145,24 @@ def test_channels_last_same_values():
     model.channels_last = True
     model.to(memory_format=torch.channels_last)
     torch.testing.assert_close(model(x, mode='tensor'), ref)
+
+
+def test_semi_classifier_clear_errors_and_warning():
+    model = _semi_model('FixMatchHead')
+    model.init_weights()
+    batch = _multi_branch_batch(2, 3)
+    batch['inputs']['sup'] = [None, None]
+    with pytest.raises(ValueError, match="no 'sup' samples"):
+        model.data_preprocessor(batch, training=True)
+    data = model.data_preprocessor(_multi_branch_batch(2, 3), training=True)
+    del data['inputs']['unsup_strong']
+    with pytest.raises(KeyError, match='both unlabeled branches'):
+        model(**data, mode='loss')
+    # A labeled-only batch trains the supervised loss, with one warning.
+    plain = model.data_preprocessor(
+        dict(inputs=[torch.zeros(1, 8, 8, dtype=torch.uint8)] * 2,
+             data_samples=_samples([1, 2])), training=True)
+    from mmengine.logging import MMLogger
+    MMLogger.get_instance('mmssl-test-warn')
+    losses = model(**plain, mode='loss')
+    assert 'loss_u' not in losses and model._warned_plain

@@ -191,7 +191,8 @@ def sklearn_rows(labels_per_class, seeds) -> list:
 def write_leaderboard(rows: list, out_dir: str, metric: str) -> None:
     os.makedirs(out_dir, exist_ok=True)
     rows = sorted(rows, key=lambda r: (r['labels_per_class'], -r['mean']))
-    header = ['method', 'labels/class', f'mean {metric}', 'std', 'seeds',
+    header = ['method', 'labels/class', f'mean {metric}', 'std (ddof 0)',
+              'seeds',
               'wall time (s)', 'config']
 
     def cells(r):
@@ -228,6 +229,10 @@ def write_leaderboard(rows: list, out_dir: str, metric: str) -> None:
         xs, ys, es = zip(*pts)
         ax.errorbar(xs, ys, yerr=es, marker='o', capsize=3, label=method)
     ax.set_xscale('log')
+    ticks = sorted({r['labels_per_class'] for r in rows})
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([str(t) for t in ticks])
+    ax.minorticks_off()
     ax.set_xlabel('labels per class')
     ax.set_ylabel(f'{metric} (%)')
     ax.grid(alpha=0.3)

@@ -202,14 +202,21 @@ def main(argv=None):
                        d['inputs']['unsup_strong']])
         if channels_last:
             x = x.contiguous(memory_format=torch.channels_last)
-        y = torch.cat([s.gt_label for s in d['data_samples']['sup']])
+        y = torch.cat([s.gt_label for s in d['data_samples']['sup']
+                       ]).to(x.device)
         bare_data.append((x, y))
+
+    dtype = getattr(torch, cfg.optim_wrapper.get('dtype', 'bfloat16'))
+    device = next(model.parameters()).device
 
     def autocast():
         if not fast:
             return contextlib.nullcontext()
-        device = 'cuda' if torch.cuda.is_available() else 'cpu'
-        return torch.autocast(device, dtype=torch.bfloat16)
+        return torch.autocast(device.type, dtype=dtype)
+
+    def sync():
+        if device.type == 'cuda':
+            torch.cuda.synchronize()
 
     def bare_step(i):
         x, y = bare_data[i % n_batches]
@@ -254,8 +261,10 @@ def main(argv=None):
             order.reverse()
         for name, step in order:
             for i in range(args.iters):
+                sync()
                 start = time.perf_counter()
                 step(i)
+                sync()
                 times[name].append(time.perf_counter() - start)
     result = dict(config=args.config, images_per_step=n_images,
                   labeled_batch=n_lb, mu=mu, fast_path=fast,

@@ -7,6 +7,8 @@ dataset_type = 'CIFAR10Dataset'
 data_root = 'data/cifar10'
 data_seed = 0
 num_labels_per_class = 4  # 40 labels
+# Per GPU: mmdet's MultiSourceSampler gives every rank a full batch, while
+# USB's batch_size is global; on N GPUs use 64 / N to match USB.
 labeled_batch_size = 64  # USB batch_size
 mu = 7  # USB uratio
 
@@ -48,6 +50,9 @@ train_dataloader = dict(
         dataset=dict(type=dataset_type, data_root=data_root, split='train'),
         num_labels_per_class=num_labels_per_class,
         seed=data_seed,
+        # USB `get_cifar(..., include_lb_to_ulb=True)`: the labeled images
+        # are also in the unlabeled stream (split.json keeps them apart).
+        include_labeled_in_unlabeled=True,
         labeled_pipeline=labeled_pipeline,
         unlabeled_pipeline=unlabeled_pipeline))
 val_dataloader = dict(

@@ -6,10 +6,12 @@ model = dict(
     type='ImageClassifier',
     data_preprocessor=dict(
         type='ClsDataPreprocessor',
-        # CIFAR-10 mean/std on the 0..255 scale (USB
-        # `semilearn/datasets/cv_datasets/cifar.py`).
-        mean=[125.3, 123.0, 113.9],
-        std=[63.0, 62.1, 66.7]),
+        # USB normalises CIFAR-10 with ImageNet's mean/std
+        # (`semilearn/datasets/cv_datasets/cifar.py`); 0..255 scale here.
+        # (FixMatch/TorchSSL used CIFAR-10's own 125.3/123.0/113.9 and
+        # 63.0/62.1/66.7.)
+        mean=[123.675, 116.28, 103.53],
+        std=[58.395, 57.12, 57.375]),
     backbone=dict(type='WideResNet', depth=28, widen_factor=2),
     neck=dict(type='GlobalAveragePooling'),
     head=dict(

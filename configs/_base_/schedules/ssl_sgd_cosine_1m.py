@@ -10,10 +10,10 @@ optim_wrapper = dict(
     optimizer=dict(
         type='SGD', lr=0.03, momentum=0.9, nesterov=True, weight_decay=5e-4),
     paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0))
-param_scheduler = [
-    dict(type='SSLCosineLR', num_cycles=7 / 16, total_iters=max_iters,
-         by_epoch=False)
-]
+# K is train_cfg.max_iters: mmengine sets the scheduler's `end` to it, so
+# a child config (or --cfg-options train_cfg.max_iters=N) only changes
+# max_iters.
+param_scheduler = [dict(type='SSLCosineLR', num_cycles=7 / 16, by_epoch=False)]
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters,
                  val_interval=5120)
 val_cfg = dict(type='ValLoop')

@@ -44,6 +44,11 @@ class SemiSplitDataset(Dataset):
         pipeline (list): Transforms applied to each sample.
         split (dict, optional): An already drawn split (as returned by
             :func:`make_ssl_split`); overrides the other split arguments.
+        include_labeled_in_unlabeled (bool): The unlabeled side also holds
+            the labeled samples (without their labels), as USB does for
+            its classic CV benchmarks (``include_lb_to_ulb=True``). The
+            split itself (and its file) keeps the two sides disjoint.
+            Defaults to False (the mmssl digits protocol).
     """
 
     def __init__(self,
@@ -55,7 +60,8 @@ class SemiSplitDataset(Dataset):
                  seen_classes: Optional[Sequence[int]] = None,
                  unseen_ratio: Optional[float] = None,
                  pipeline: Sequence = (),
-                 split: Optional[dict] = None):
+                 split: Optional[dict] = None,
+                 include_labeled_in_unlabeled: bool = False):
         if subset not in ('labeled', 'unlabeled'):
             raise ValueError(f"subset must be 'labeled' or 'unlabeled', got "
                              f'{subset!r}')
@@ -73,6 +79,9 @@ class SemiSplitDataset(Dataset):
         else:
             self.split = make_ssl_split(labels, num_labels_per_class, seed)
         self.indices = list(self.split[subset])
+        self.include_labeled_in_unlabeled = include_labeled_in_unlabeled
+        if subset == 'unlabeled' and include_labeled_in_unlabeled:
+            self.indices = sorted(self.indices + list(self.split['labeled']))
         self.label_map = None
         metainfo = copy.deepcopy(self.dataset.metainfo)
         if self.split.get('seen_classes') is not None:
@@ -171,8 +180,8 @@ class SemiDataset(ConcatDataset):
         dataset (dict | Dataset): The full training set, without pipeline.
         labeled_pipeline (list): Transforms of labeled samples.
         unlabeled_pipeline (list): Transforms of unlabeled samples.
-        num_labels_per_class, seed, split_file, seen_classes, unseen_ratio:
-            See :class:`SemiSplitDataset`.
+        num_labels_per_class, seed, split_file, seen_classes, unseen_ratio,
+        include_labeled_in_unlabeled: See :class:`SemiSplitDataset`.
     """
 
     def __init__(self,
@@ -183,13 +192,15 @@ class SemiDataset(ConcatDataset):
                  seed: int = 0,
                  split_file: Optional[str] = None,
                  seen_classes: Optional[Sequence[int]] = None,
-                 unseen_ratio: Optional[float] = None):
+                 unseen_ratio: Optional[float] = None,
+                 include_labeled_in_unlabeled: bool = False):
         labeled = SemiSplitDataset(
             _build(dataset), 'labeled', num_labels_per_class, seed,
             split_file, seen_classes, unseen_ratio, labeled_pipeline)
         unlabeled = SemiSplitDataset(
             labeled.dataset, 'unlabeled', pipeline=unlabeled_pipeline,
-            split=labeled.split)
+            split=labeled.split,
+            include_labeled_in_unlabeled=include_labeled_in_unlabeled)
         super().__init__([labeled, unlabeled])
         self.split = labeled.split
 

@@ -23,7 +23,9 @@ class SSLCosineParamScheduler(_ParamScheduler):
         optimizer: Wrapped optimizer.
         param_name (str): Parameter to schedule.
         num_cycles (float): Defaults to 7/16 (FixMatch, USB).
-        total_iters (int, optional): K; defaults to ``end - begin``.
+        total_iters (int, optional): K; defaults to ``end - begin``
+            (mmengine's Runner sets ``end`` to ``train_cfg.max_iters`` when
+            a config leaves it out, so K follows the training length).
         warmup_iters (int): Linear warm-up steps. Defaults to 0 (USB).
         begin, end, last_step, by_epoch, verbose: As in mmengine.
     """

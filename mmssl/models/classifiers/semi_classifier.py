@@ -1,11 +1,16 @@
 # Copyright (c) mmssl contributors. All rights reserved.
+import logging
 from typing import Dict, List, Optional, Union
 
 import torch
+import torch.nn as nn
+from mmdet.models.data_preprocessors import MultiBranchDataPreprocessor
+from mmengine.logging import print_log
 
 from mmssl.registry import MODELS
 from mmssl.structures import ClsDataSample
 
+from ..data_preprocessors import SemiDataPreprocessor
 from .image_classifier import ImageClassifier
 
 
@@ -41,11 +46,18 @@ class SemiClassifier(ImageClassifier):
 
     def __init__(self, *args, data_preprocessor: Optional[dict] = None,
                  **kwargs):
-        dp = dict(data_preprocessor or dict(type='ClsDataPreprocessor'))
-        if str(dp.get('type', '')).split('.')[-1] not in (
-                'SemiDataPreprocessor', 'MultiBranchDataPreprocessor'):
-            dp = dict(type='SemiDataPreprocessor', data_preprocessor=dp)
+        dp = data_preprocessor or dict(type='ClsDataPreprocessor')
+        if isinstance(dp, nn.Module):
+            if not isinstance(dp, MultiBranchDataPreprocessor):
+                dp = SemiDataPreprocessor(data_preprocessor=dp)
+        else:
+            kind = dp.get('type', '')
+            name = getattr(kind, '__name__', str(kind)).split('.')[-1]
+            if name not in ('SemiDataPreprocessor',
+                            'MultiBranchDataPreprocessor'):
+                dp = dict(type='SemiDataPreprocessor', data_preprocessor=dp)
         super().__init__(*args, data_preprocessor=dp, **kwargs)
+        self._warned_plain = False
         if not hasattr(self.head, 'loss_semi'):
             raise TypeError(
                 f'SemiClassifier needs a semi-supervised head (FixMatchHead, '
@@ -60,7 +72,21 @@ class SemiClassifier(ImageClassifier):
             raise KeyError(f"training batch has no 'sup' (labeled) branch; "
                            f'got {sorted(inputs)}')
         parts = [inputs['sup']]
-        if self.head.uses_unlabeled and 'unsup_weak' in inputs:
+        has_weak = 'unsup_weak' in inputs
+        if has_weak != ('unsup_strong' in inputs):
+            raise KeyError('a semi-supervised batch needs both unlabeled '
+                           "branches 'unsup_weak' and 'unsup_strong'; got "
+                           f'{sorted(inputs)}')
+        if self.head.uses_unlabeled and not has_weak and \
+                not self._warned_plain:
+            self._warned_plain = True
+            print_log(
+                f'{type(self.head).__name__} uses unlabeled data but the '
+                'training batches hold labeled images only: only the '
+                'supervised loss is trained. Check that the train '
+                'dataloader is a SemiDataset with MultiSourceSampler.',
+                logger='current', level=logging.WARNING)
+        if self.head.uses_unlabeled and has_weak:
             if inputs['unsup_weak'].shape != inputs['unsup_strong'].shape:
                 raise ValueError('the weak and strong unlabeled views differ '
                                  'in shape: '

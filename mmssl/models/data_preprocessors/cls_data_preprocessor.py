@@ -15,8 +15,11 @@ class ClsDataPreprocessor(ImgDataPreprocessor):
     move the few labels they need). mmengine's version converts, normalises
     and copies every image and every data sample one by one, which costs
     more than the forward pass of a small network (see
-    ``tools/benchmark/train_speed.py``). Batches of mixed sizes, or with
-    ``pad_size_divisor > 1``, fall back to mmengine's implementation.
+    ``tools/benchmark/train_speed.py``). Data samples therefore stay on the
+    CPU on every device; heads move labels to the logits' device and
+    metrics read predictions back with ``.cpu()``. Batches of mixed sizes,
+    or with ``pad_size_divisor > 1``, fall back to mmengine's
+    implementation (which also moves the samples).
 
     Args:
         See ``mmengine.model.ImgDataPreprocessor``.

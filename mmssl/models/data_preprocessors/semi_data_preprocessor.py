@@ -21,5 +21,12 @@ class SemiDataPreprocessor(MultiBranchDataPreprocessor):
 
     def forward(self, data: dict, training: bool = False) -> dict:
         if training and isinstance(data.get('inputs'), dict):
+            for branch, items in data['inputs'].items():
+                if not any(x is not None for x in items):
+                    raise ValueError(
+                        f'the training batch has no {branch!r} samples: the '
+                        'train dataloader\'s batch_size must equal its '
+                        'MultiSourceSampler batch_size (B * (1 + mu)), and '
+                        'the dataset must be a SemiDataset')
             return super().forward(data, training)
         return self.data_preprocessor(data, training)

@@ -8,7 +8,7 @@ and strong views of the unlabeled images, in this order; USB's
 Prediction is the closed-set linear classifier of
 :class:`~mmssl.models.heads.LinearClsHead`.
 """
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -109,14 +109,19 @@ class FixMatchHead(SemiClsHead):
         L_u = mean_b( mask_b * CE(z_s[b], argmax z_w[b]) )   # over ALL b
         L = L_x + lambda_u * L_u
 
-    With ``hard_label=False`` the target is ``softmax(z_w / T)`` (USB's
-    soft-label option). ``util_ratio`` (share of unlabeled samples above the
-    threshold) is logged as USB does.
+    With ``hard_label=False`` the target is the weak view's probabilities
+    ``softmax(z_w)``, as in USB, whose FixMatch passes probabilities with
+    ``softmax=False`` to its pseudo-labeling hook, so its ``T`` has no
+    effect; an explicit ``T`` here sharpens them as ``softmax(z_w / T)``
+    (an mmssl extension). ``util_ratio`` (share of unlabeled samples above
+    the threshold) is logged as USB does. ``loss_u`` is logged already
+    weighted by ``lambda_u``.
 
     Args:
         p_cutoff (float): Confidence threshold. USB default 0.95.
         hard_label (bool): Hard (argmax) pseudo labels. USB default True.
-        T (float): Temperature of soft pseudo labels. USB default 0.5.
+        T (float, optional): Temperature of soft pseudo labels; None (the
+            default) uses the probabilities as USB does.
         lambda_u (float): Weight of the unsupervised loss. USB default 1.0.
         **kwargs: Passed to :class:`LinearClsHead`.
     """
@@ -124,7 +129,7 @@ class FixMatchHead(SemiClsHead):
     def __init__(self,
                  p_cutoff: float = 0.95,
                  hard_label: bool = True,
-                 T: float = 0.5,
+                 T: Optional[float] = None,
                  lambda_u: float = 1.0,
                  **kwargs):
         super().__init__(lambda_u=lambda_u, **kwargs)
@@ -144,8 +149,8 @@ class FixMatchHead(SemiClsHead):
             loss = F.cross_entropy(logits_s, pseudo, reduction='none')
         else:
             with torch.no_grad():
-                target = F.softmax(logits['ulb_w'].detach().float() / self.T,
-                                   dim=1)
+                target = probs if self.T is None else F.softmax(
+                    logits['ulb_w'].detach().float() / self.T, dim=1)
             loss = -(target * F.log_softmax(logits_s.float(), dim=1)).sum(1)
         loss_u = (loss * mask).mean()
         return dict(loss_u=self.lambda_u * loss_u, util_ratio=mask.mean())
