@@ -5,6 +5,8 @@
         [--show-dir DIR]
 
 CONFIG may be ``-``: the config stored in the checkpoint is then used.
+With an open-set model (IOMatch) it prints the seen classes' scores and
+"unknown" when the model's open-set rule rejects the image.
 """
 import argparse
 import os
@@ -49,7 +51,18 @@ def main(argv=None):
         weights=args.checkpoint, device=args.device)
     results = inferencer(inputs, topk=args.topk, show_dir=args.show_dir)
     for path, result in zip(inputs, results['predictions']):
-        print(f'{path}: {result["pred_class"]} ({result["pred_score"]:.4f})')
+        if result.get('unknown'):
+            # Open-set model (e.g. IOMatch): its rule rejected the image.
+            print(f'{path}: unknown (outlier score '
+                  f'{result["ood_score"]:.4f}; closest seen class '
+                  f'{result["pred_class"]} {result["pred_score"]:.4f})')
+        elif 'ood_score' in result:
+            print(f'{path}: {result["pred_class"]} '
+                  f'({result["pred_score"]:.4f}; outlier score '
+                  f'{result["ood_score"]:.4f})')
+        else:
+            print(f'{path}: {result["pred_class"]} '
+                  f'({result["pred_score"]:.4f})')
         for name, score in result['topk']:
             print(f'    {name:>12s}  {score:.4f}')
     return results

@@ -111,7 +111,11 @@ class ImageClassificationInferencer(BaseInferencer):
                 img, name = inp, f'{i:06d}'
             label = int(pred.pred_label[0])
             text = f'{self._name(label)}: {float(pred.pred_score[label]):.3f}'
-            vis = draw_cls_result(img, [text])
+            lines = [text]
+            if self._is_unknown(pred):
+                lines = [f'unknown (outlier {float(pred.ood_score):.3f})',
+                         f'closest: {text}']
+            vis = draw_cls_result(img, lines)
             cv2.imwrite(osp.join(show_dir, f'{name}_pred.png'),
                         cv2.cvtColor(vis, cv2.COLOR_RGB2BGR))
             drawn.append(vis)
@@ -121,6 +125,14 @@ class ImageClassificationInferencer(BaseInferencer):
         return self.classes[label] if label < len(self.classes) \
             else str(label)
 
+    @staticmethod
+    def _is_unknown(pred: ClsDataSample) -> bool:
+        """The open-set rule of the model (e.g. IOMatch's K+1-way
+        classifier) rejected the image: ``open_pred_label == K``."""
+        if 'open_pred_label' not in pred:
+            return False
+        return int(pred.open_pred_label[0]) == pred.pred_score.numel()
+
     def postprocess(self, preds: List[ClsDataSample], visualization=None,
                     return_datasamples: bool = False, topk: int = 5,
                     **kwargs) -> dict:
@@ -129,12 +141,18 @@ class ImageClassificationInferencer(BaseInferencer):
             score = pred.pred_score
             k = min(topk, score.numel())
             values, idx = score.topk(k)
-            results.append(
-                dict(pred_label=int(pred.pred_label[0]),
-                     pred_class=self._name(int(pred.pred_label[0])),
-                     pred_score=float(score.max()),
-                     topk=[(self._name(int(i)), float(v))
-                           for v, i in zip(values, idx)]))
+            result = dict(
+                pred_label=int(pred.pred_label[0]),
+                pred_class=self._name(int(pred.pred_label[0])),
+                pred_score=float(score.max()),
+                topk=[(self._name(int(i)), float(v))
+                      for v, i in zip(values, idx)])
+            if 'ood_score' in pred:
+                # Open-set models: the K seen classes' scores stay in
+                # pred_score/topk; `unknown` is the model's own decision.
+                result['ood_score'] = float(pred.ood_score)
+                result['unknown'] = self._is_unknown(pred)
+            results.append(result)
         out = dict(predictions=preds if return_datasamples else results)
         if visualization is not None:
             out['visualization'] = visualization

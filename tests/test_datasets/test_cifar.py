@@ -11,67 +11,11 @@ from mmssl.datasets.cifar import (
     UnsafePickleError,
     load_cifar_pickle,
 )
-
-
-def _images(labels, offset):
-    """Rows of (N, 3072): R, G, B planes, every pixel ``(offset + i) % 100``
-    but a marker ``100 + label`` at channel 2 (B), row 3, column 5."""
-    data = np.zeros((len(labels), 3072), np.uint8)
-    for i, label in enumerate(labels):
-        data[i] = (offset + i) % 100
-        data[i, 2 * 1024 + 3 * 32 + 5] = 100 + label
-    return data
-
-
-def _dump(path, obj, legacy_numpy_name=False):
-    raw = pickle.dumps(obj, protocol=2)
-    if legacy_numpy_name:  # as in the original (Python 2, NumPy 1) files
-        raw = raw.replace(b'numpy._core.multiarray', b'numpy.core.multiarray')
-    path.write_bytes(raw)
-
-
-def _write_cifar10(root, per_class=1, num_classes=10):
-    folder = root / 'cifar-10-batches-py'
-    folder.mkdir(parents=True)
-    for b in range(1, 6):
-        labels = [c for c in range(num_classes) for _ in range(per_class)]
-        _dump(folder / f'data_batch_{b}', {
-            b'batch_label': f'training batch {b} of 5'.encode(),
-            b'labels': labels,
-            b'data': _images(labels, offset=10 * b),
-            b'filenames': [b'x.png'] * len(labels)
-        }, legacy_numpy_name=(b == 1))
-    test_labels = [c for c in range(num_classes) for _ in range(3)]
-    _dump(folder / 'test_batch', {
-        b'batch_label': b'testing batch 1 of 1', b'labels': test_labels,
-        b'data': _images(test_labels, offset=0)})
-    _dump(folder / 'batches.meta', {
-        b'num_cases_per_batch': 10000,
-        b'label_names': [f'class{c}'.encode() for c in range(num_classes)],
-        b'num_vis': 3072})
-    return folder
-
-
-def _write_cifar100(root, num_classes=100):
-    folder = root / 'cifar-100-python'
-    folder.mkdir(parents=True)
-    for split, per_class in (('train', 2), ('test', 1)):
-        labels = [c for c in range(num_classes) for _ in range(per_class)]
-        _dump(folder / split, {
-            b'filenames': [b'x.png'] * len(labels),
-            b'batch_label': split.encode(),
-            b'fine_labels': labels,
-            b'coarse_labels': [c // 5 for c in labels],
-            b'data': _images(labels, offset=1)})
-    _dump(folder / 'meta', {
-        b'fine_label_names': [f'fine{c}'.encode()
-                              for c in range(num_classes)],
-        b'coarse_label_names': [f'coarse{c}'.encode() for c in range(20)]})
-    return folder
+from tests.helpers.cifar import _dump, _images, write_cifar10, write_cifar100
 
 
 def test_cifar10_train_and_test(tmp_path):
-    folder = _write_cifar10(tmp_path)
+    folder = write_cifar10(tmp_path)
     train = CIFAR10Dataset(data_root=str(tmp_path), split='train')
     assert len(train) == 50
     assert train.classes == tuple(f'class{c}' for c in range(10))
@@ -94,7 +38,7 @@ def test_cifar10_train_and_test(tmp_path):
 
 
 def test_cifar100_both_root_forms(tmp_path):
-    folder = _write_cifar100(tmp_path)
+    folder = write_cifar100(tmp_path)
     for root in (tmp_path, folder):
         train = CIFAR100Dataset(data_root=str(root))
         assert len(train) == 200 and len(train.classes) == 100
@@ -116,7 +60,7 @@ def test_missing_files_name_the_layout(tmp_path):
     with pytest.raises(FileNotFoundError,
                        match=r'cifar-100-python/\{meta,test,train\}'):
         CIFAR100Dataset(data_root=str(tmp_path))
-    folder = _write_cifar10(tmp_path)
+    folder = write_cifar10(tmp_path)
     os.remove(folder / 'data_batch_4')
     with pytest.raises(FileNotFoundError, match='missing data_batch_4 in'):
         CIFAR10Dataset(data_root=str(tmp_path))
@@ -125,7 +69,7 @@ def test_missing_files_name_the_layout(tmp_path):
 
 
 def test_truncated_or_wrong_file_is_a_value_error(tmp_path):
-    folder = _write_cifar10(tmp_path)
+    folder = write_cifar10(tmp_path)
     raw = (folder / 'data_batch_3').read_bytes()
     (folder / 'data_batch_3').write_bytes(raw[:len(raw) // 2])
     with pytest.raises(ValueError, match='data_batch_3.*truncated'):
@@ -148,7 +92,7 @@ class _Evil:
 
 
 def test_disallowed_global_is_refused(tmp_path):
-    folder = _write_cifar10(tmp_path)
+    folder = write_cifar10(tmp_path)
     marker = tmp_path / 'pwned'
     labels = list(range(10))
     _dump(folder / 'data_batch_2', {
@@ -178,7 +122,7 @@ def test_unpickler_allow_list(tmp_path):
 
 
 def test_semi_split_on_cifar10(tmp_path):
-    _write_cifar10(tmp_path)
+    write_cifar10(tmp_path)
     labeled = SemiSplitDataset(
         dataset=dict(type='CIFAR10Dataset', data_root=str(tmp_path)),
         subset='labeled', num_labels_per_class=2, seed=0,

@@ -54,9 +54,30 @@ SUITES = {
         'configs/supervised/supervised_digits-cnn_2k_digits-4.py',
         'configs/fixmatch/fixmatch_digits-cnn_2k_digits-4.py',
     ],
+    # Standard SSL on digits: FixMatch vs. ShrinkMatch at 1 and 4 labels
+    # per class (same protocol and splits as 'digits').
+    'digits-standard': [
+        'configs/fixmatch/fixmatch_digits-cnn_2k_digits-1.py',
+        'configs/fixmatch/fixmatch_digits-cnn_2k_digits-4.py',
+        'configs/shrinkmatch/shrinkmatch_digits-cnn_2k_digits-1.py',
+        'configs/shrinkmatch/shrinkmatch_digits-cnn_2k_digits-4.py',
+    ],
+    # Open-set digits: classes 0-5 seen with 4 labels each, 6-9 unseen
+    # (unlabeled and test sets only); closed-set accuracy, AUROC and
+    # open-set balanced accuracy (OpenSetMetric).
+    'digits-openset': [
+        'configs/supervised/supervised_digits-cnn_2k_digits-6-24.py',
+        'configs/fixmatch/fixmatch_digits-cnn_2k_digits-6-24.py',
+        'configs/iomatch/iomatch_digits-cnn_2k_digits-6-24.py',
+    ],
 }
+# Metrics of a suite (the first one is plotted); default: top-1 accuracy.
+OPENSET_METRICS = ['openset/closed_acc', 'openset/auroc',
+                   'openset/balanced_acc']
+SUITE_METRICS = {'digits-openset': OPENSET_METRICS}
 HEAD_NAMES = {'FixMatchHead': 'FixMatch', 'SupervisedHead': 'Supervised',
-              'LinearClsHead': 'Supervised'}
+              'LinearClsHead': 'Supervised', 'IOMatchHead': 'IOMatch',
+              'ShrinkMatchHead': 'ShrinkMatch'}
 
 
 def parse_args(argv=None):
@@ -76,12 +97,16 @@ def parse_args(argv=None):
                         help='train again even if a run has finished')
     parser.add_argument('--no-sklearn', action='store_true',
                         help='leave out the scikit-learn reference rows')
-    parser.add_argument('--metric', default='accuracy/top1')
+    parser.add_argument('--metrics', nargs='+', default=None,
+                        help='logged metrics to report (default: the '
+                        "suite's, else accuracy/top1)")
     parser.add_argument('--train-args', nargs=argparse.REMAINDER,
                         default=[], help='passed on to tools/train.py')
     args = parser.parse_args(argv)
     if args.suite:
         args.configs = SUITES[args.suite] + list(args.configs)
+    if args.metrics is None:
+        args.metrics = SUITE_METRICS.get(args.suite, ['accuracy/top1'])
     if not args.configs:
         parser.error('give config files or --suite')
     return args
@@ -99,7 +124,8 @@ def describe(config: str) -> dict:
     return dict(
         method=HEAD_NAMES.get(head, head.replace('Head', '')),
         labels_per_class=labels,
-        dataset=base.get('type', '?'))
+        dataset=base.get('type', '?'),
+        openset=dataset.get('seen_classes') is not None)
 
 
 def last_metric(run_dir: str, metric: str):
@@ -117,11 +143,27 @@ def last_metric(run_dir: str, metric: str):
     return None if found is None else found[1]
 
 
+def _values(result: dict) -> dict:
+    """Metric -> value of a result.json (also of the one-metric format)."""
+    if 'values' in result:
+        return result['values']
+    return {result['metric']: result['value']}
+
+
 def run_one(config: str, seed: int, run_dir: str, args) -> dict:
     result_file = osp.join(run_dir, 'result.json')
     if osp.isfile(result_file) and not args.rerun:
         with open(result_file) as f:
-            return json.load(f)
+            result = json.load(f)
+        if all(m in _values(result) for m in args.metrics):
+            return result
+        if args.collect:
+            return None
+        # A finished run lacking a metric: read it from its logs.
+        values = {m: last_metric(run_dir, m) for m in args.metrics}
+        if all(v is not None for v in values.values()):
+            result['values'] = {**_values(result), **values}
+            return result
     if args.collect:
         return None
     os.makedirs(run_dir, exist_ok=True)
@@ -136,16 +178,19 @@ def run_one(config: str, seed: int, run_dir: str, args) -> dict:
     if proc.returncode != 0:
         raise RuntimeError(f'training failed ({config}, seed {seed}); see '
                            f'{osp.join(run_dir, "train.log")}')
-    value = last_metric(run_dir, args.metric)
-    if value is None:
-        raise RuntimeError(f'no {args.metric} in the logs of {run_dir}: '
-                           'does the config evaluate at the end?')
-    result = dict(config=config, seed=seed, metric=args.metric,
-                  value=value, wall_time_s=round(wall, 1))
+    values = {m: last_metric(run_dir, m) for m in args.metrics}
+    missing = [m for m, v in values.items() if v is None]
+    if missing:
+        raise RuntimeError(f'no {", ".join(missing)} in the logs of '
+                           f'{run_dir}: does the config evaluate at the end '
+                           'with these metrics?')
+    result = dict(config=config, seed=seed, values=values,
+                  wall_time_s=round(wall, 1))
     with open(result_file, 'w') as f:
         json.dump(result, f)
-    print(f'[leaderboard] {config} seed {seed}: {value:.2f} '
-          f'({wall:.0f} s)', flush=True)
+    shown = ', '.join(f'{v:.2f}' for v in values.values())
+    print(f'[leaderboard] {config} seed {seed}: {shown} ({wall:.0f} s)',
+          flush=True)
     return result
 
 
@@ -182,23 +227,30 @@ def sklearn_rows(labels_per_class, seeds) -> list:
                            'sklearn LabelSpreading (kNN, transductive)')):
             rows.append(dict(
                 method=name, labels_per_class=n,
-                mean=float(np.mean(scores[key])),
-                std=float(np.std(scores[key])), seeds=list(seeds),
+                mean=[float(np.mean(scores[key]))],
+                std=[float(np.std(scores[key]))], seeds=list(seeds),
                 wall_time_s=round(wall, 1), config='(scikit-learn)'))
     return rows
 
 
-def write_leaderboard(rows: list, out_dir: str, metric: str) -> None:
+def write_leaderboard(rows: list, out_dir: str, metrics: list) -> None:
+    """Rows hold per-metric lists ``mean`` and ``std`` (in ``metrics``'
+    order); the first metric sorts the rows and is plotted."""
     os.makedirs(out_dir, exist_ok=True)
-    rows = sorted(rows, key=lambda r: (r['labels_per_class'], -r['mean']))
-    header = ['method', 'labels/class', f'mean {metric}', 'std (ddof 0)',
-              'seeds',
-              'wall time (s)', 'config']
+    metric = metrics[0]
+    rows = sorted(rows,
+                  key=lambda r: (r['labels_per_class'], -r['mean'][0]))
+    header = ['method', 'labels/class']
+    for m in metrics:
+        header += [f'mean {m}', 'std (ddof 0)']
+    header += ['seeds', 'wall time (s)', 'config']
 
     def cells(r):
-        return [r['method'], str(r['labels_per_class']), f"{r['mean']:.2f}",
-                f"{r['std']:.2f}", ' '.join(map(str, r['seeds'])),
-                f"{r['wall_time_s']:.0f}", r['config']]
+        out = [r['method'], str(r['labels_per_class'])]
+        for mean, std in zip(r['mean'], r['std']):
+            out += [f'{mean:.2f}', f'{std:.2f}']
+        return out + [' '.join(map(str, r['seeds'])),
+                      f"{r['wall_time_s']:.0f}", r['config']]
 
     with open(osp.join(out_dir, 'leaderboard.csv'), 'w', newline='') as f:
         writer = csv.writer(f)
@@ -224,7 +276,7 @@ def write_leaderboard(rows: list, out_dir: str, metric: str) -> None:
         return
     fig, ax = plt.subplots(figsize=(6, 4))
     for method in sorted({r['method'] for r in rows}):
-        pts = sorted((r['labels_per_class'], r['mean'], r['std'])
+        pts = sorted((r['labels_per_class'], r['mean'][0], r['std'][0])
                      for r in rows if r['method'] == method)
         xs, ys, es = zip(*pts)
         ax.errorbar(xs, ys, yerr=es, marker='o', capsize=3, label=method)
@@ -258,21 +310,23 @@ def main(argv=None):
         if not results:
             print(f'[leaderboard] no finished run of {config}')
             continue
-        values = [r['value'] for r in results]
+        values = np.array([[_values(r)[m] for m in args.metrics]
+                           for r in results], dtype=float)
         rows.append(dict(
             method=info['method'], labels_per_class=info['labels_per_class'],
-            mean=float(np.mean(values)), std=float(np.std(values)),
+            mean=values.mean(0).tolist(), std=values.std(0).tolist(),
             seeds=[r['seed'] for r in results],
             wall_time_s=sum(r['wall_time_s'] for r in results),
             config=config))
-        if info['dataset'] == 'DigitsDataset' and \
-                info['labels_per_class'] is not None:
+        if info['dataset'] == 'DigitsDataset' and not info['openset'] \
+                and info['labels_per_class'] is not None \
+                and args.metrics == ['accuracy/top1']:
             digits_labels.add(info['labels_per_class'])
     if digits_labels and not args.no_sklearn:
         rows += sklearn_rows(digits_labels, args.seeds)
     if not rows:
         raise SystemExit('nothing to write: no finished runs')
-    write_leaderboard(rows, out_dir, args.metric)
+    write_leaderboard(rows, out_dir, args.metrics)
 
 
 if __name__ == '__main__':

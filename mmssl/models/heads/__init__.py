@@ -1,5 +1,10 @@
 # Copyright (c) mmssl contributors. All rights reserved.
+from .iomatch_head import IOMatchHead
 from .linear_head import LinearClsHead
 from .semi_heads import FixMatchHead, SemiClsHead, SupervisedHead
+from .shrinkmatch_head import ShrinkMatchHead
 
-__all__ = ['LinearClsHead', 'SemiClsHead', 'SupervisedHead', 'FixMatchHead']
+__all__ = [
+    'LinearClsHead', 'SemiClsHead', 'SupervisedHead', 'FixMatchHead',
+    'IOMatchHead', 'ShrinkMatchHead'
+]

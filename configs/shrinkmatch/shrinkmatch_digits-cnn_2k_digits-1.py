@@ -1,0 +1,29 @@
+# ShrinkMatch on scikit-learn's digits with 1 label per class, CPU scale (the
+# digits benchmark protocol; same split, network, schedule and fast path as
+# ../fixmatch/fixmatch_digits-cnn_2k_digits-1.py). Method defaults from the
+# official CIFAR code (github.com/LiheYoung/ShrinkMatch, CIFAR/shrinkmatch.py
+# and CIFAR/network/shrinkmatch.py): threshold 0.95, soft-target FixMatch loss
+# on certain samples, distribution alignment with a queue of 32 batch means,
+# the shrink loss on an auxiliary MLP head fed with the strong views, principle
+# 1 (top-1 confidence) and principle 2 (EMA 0.999 of the certain ratio,
+# restarted every 1,024 iterations as the CIFAR code restarts it every epoch),
+# lambda_u 1. CPU-scale deviations: 2,000 iterations, labeled batch 16, the
+# digits CNN.
+_base_ = ['../fixmatch/fixmatch_digits-cnn_2k_digits-1.py']
+model = dict(
+    head=dict(
+        _delete_=True,
+        type='ShrinkMatchHead',
+        num_classes=10,
+        in_channels=128,
+        p_cutoff=0.95,
+        lambda_u=1.0,
+        hard_label=False,
+        dist_align='queue',
+        da_len=32,
+        aux_rows='strong',
+        rank_by='probs',
+        ratio_momentum=0.999,
+        ema_reset_interval=1024,
+        # ShrinkMatch's BackBone: PyTorch's default init for fc too.
+        init_cfg=None))
