@@ -13,6 +13,11 @@ machine state:
   modules), the same concatenated and normalised batch, the same optimizer
   settings and the same FixMatch loss, with nothing else.
 
+With ``--baseline OTHER_CONFIG`` (e.g. FixMatch's config for an IOMatch
+or ShrinkMatch config) it also times OTHER_CONFIG's model on the very same
+batches, interleaved, and reports ``step time / baseline step time``: the
+cost of the method's extra heads and losses.
+
 It prints iterations/s, images/s, peak memory and the ratio
 ``mmssl step time / bare step time``, and the images/s of the config's
 weak and strong pipelines in one process. With the config's fast path
@@ -67,6 +72,9 @@ def parse_args(argv=None):
                         help='turn on bf16 autocast + channels_last')
     parser.add_argument('--fp32', action='store_true',
                         help='turn off autocast and channels_last')
+    parser.add_argument('--baseline', default=None,
+                        help='also time this config\'s model (e.g. '
+                        'FixMatch) on the same batches')
     parser.add_argument('--json', help='write the results here')
     parser.add_argument('--profile', action='store_true',
                         help='print a cProfile of the mmssl step')
@@ -138,12 +146,13 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def main(argv=None):
-    args = parse_args(argv)
+def build(args, path):
+    """Config, runner, initialised model and optimizer wrapper of ``path``,
+    as tools/train.py builds them (no hooks, no visualizer backends)."""
     from mmengine.runner import Runner
 
     from mmssl.utils.config import load_config
-    cfg = load_config(args.config, args.cfg_options)
+    cfg = load_config(path, args.cfg_options)
     if args.fast:
         cfg.optim_wrapper.type = 'AutocastOptimWrapper'
         cfg.optim_wrapper.dtype = 'bfloat16'
@@ -159,6 +168,13 @@ def main(argv=None):
     model = runner.model
     model.init_weights()  # as Runner.train() does
     optim_wrapper = runner.build_optim_wrapper(cfg.optim_wrapper)
+    return cfg, runner, model, optim_wrapper
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    cfg, runner, model, optim_wrapper = build(args, args.config)
+    baseline = build(args, args.baseline)[2:] if args.baseline else None
     fast = cfg.optim_wrapper.type == 'AutocastOptimWrapper'
     channels_last = bool(cfg.model.get('channels_last', False))
     sampler = cfg.train_dataloader.sampler
@@ -239,6 +255,9 @@ def main(argv=None):
     def mmssl_step(i):
         model.train_step(batches[i % n_batches], optim_wrapper)
 
+    def baseline_step(i):
+        baseline[0].train_step(batches[i % n_batches], baseline[1])
+
     if args.profile:
         import cProfile
         import pstats
@@ -251,12 +270,16 @@ def main(argv=None):
 
     model.train()
     bare_net.train()
+    steps = [('mmssl', mmssl_step), ('bare', bare_step)]
+    if baseline is not None:
+        baseline[0].train()
+        steps.append(('baseline', baseline_step))
     for i in range(args.warmup):
-        mmssl_step(i)
-        bare_step(i)
-    times = dict(mmssl=[], bare=[])
+        for _, step in steps:
+            step(i)
+    times = {name: [] for name, _ in steps}
     for block in range(args.blocks):
-        order = [('mmssl', mmssl_step), ('bare', bare_step)]
+        order = list(steps)
         if block % 2:
             order.reverse()
         for name, step in order:
@@ -270,12 +293,16 @@ def main(argv=None):
                   labeled_batch=n_lb, mu=mu, fast_path=fast,
                   channels_last=channels_last,
                   threads=torch.get_num_threads())
-    for name in ('mmssl', 'bare'):
+    for name in times:
         t = statistics.median(times[name])
         result[name] = dict(step_s=round(t, 4), iters_per_s=round(1 / t, 2),
                             images_per_s=round(n_images / t, 1))
     result['ratio'] = round(result['mmssl']['step_s'] /
                             result['bare']['step_s'], 3)
+    if baseline is not None:
+        result['baseline_config'] = args.baseline
+        result['ratio_vs_baseline'] = round(
+            result['mmssl']['step_s'] / result['baseline']['step_s'], 3)
     result['peak_rss_mb'] = round(peak_rss_mb(), 1)
     if torch.cuda.is_available():
         result['peak_cuda_mb'] = round(
@@ -300,12 +327,15 @@ def main(argv=None):
     print(f"{args.config}\n  batch: {n_images} images (B={n_lb}, mu={mu})"
           f", fast path (bf16 autocast + channels_last): {fast}, "
           f"{result['threads']} threads")
-    for name in ('mmssl', 'bare'):
+    for name in times:
         r = result[name]
-        print(f"  {name:5s} step {r['step_s'] * 1000:8.1f} ms  "
+        print(f"  {name:8s} step {r['step_s'] * 1000:8.1f} ms  "
               f"{r['iters_per_s']:7.2f} it/s  {r['images_per_s']:9.1f} "
               'img/s')
     print(f"  ratio mmssl/bare: {result['ratio']:.3f}")
+    if baseline is not None:
+        print(f"  ratio mmssl/baseline ({args.baseline}): "
+              f"{result['ratio_vs_baseline']:.3f}")
     print(f"  peak memory: {result['peak_rss_mb']:.0f} MB RSS" +
           (f", {result['peak_cuda_mb']:.0f} MB CUDA"
            if 'peak_cuda_mb' in result else ''))

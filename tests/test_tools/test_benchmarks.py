@@ -1,0 +1,82 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""The benchmark scripts: the leaderboard's collection and tables, and the
+step-time comparison against a baseline config (timings not asserted)."""
+import importlib.util
+import json
+import os.path as osp
+
+import pytest
+
+from tests.helpers.runner_utils import ROOT
+
+
+def _load(name):
+    path = osp.join(ROOT, 'tools', 'benchmark', f'{name}.py')
+    spec = importlib.util.spec_from_file_location(f'bench_{name}', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_leaderboard_collects_multi_metric_runs(tmp_path):
+    lb = _load('leaderboard')
+    configs = lb.SUITES['digits-openset']
+    values = {'supervised': (80.0, 60.0, 50.0), 'fixmatch': (95.0, 70.0,
+                                                            60.0),
+              'iomatch': (97.0, 75.0, 80.0)}
+    for config in configs:
+        name = osp.splitext(osp.basename(config))[0]
+        for seed in (0, 1):
+            run = tmp_path / name / f'seed{seed}'
+            run.mkdir(parents=True)
+            v = values[name.split('_')[0]]
+            json.dump(dict(config=config, seed=seed, wall_time_s=10.0,
+                           values=dict(zip(lb.OPENSET_METRICS,
+                                           (v[0] + seed, v[1], v[2])))),
+                      open(run / 'result.json', 'w'))
+    lb.main(['--suite', 'digits-openset', '--collect', '--seeds', '0', '1',
+             '--work-dir', str(tmp_path)])
+    md = (tmp_path / 'leaderboard.md').read_text().splitlines()
+    assert 'mean openset/auroc' in md[0]
+    rows = {line.split(' | ')[0].strip('| '): line.split(' | ')
+            for line in md[2:]}
+    assert set(rows) == {'Supervised', 'FixMatch', 'IOMatch'}
+    # closed_acc mean/std, auroc mean, balanced mean; no sklearn rows.
+    assert rows['IOMatch'][2:5] == ['97.50', '0.50', '75.00']
+    assert rows['IOMatch'][6] == '80.00'
+    assert rows['FixMatch'][9] == '20'  # wall time of both seeds
+    assert (tmp_path / 'leaderboard.csv').is_file()
+
+
+def test_leaderboard_reads_old_single_metric_results(tmp_path):
+    lb = _load('leaderboard')
+    config = 'configs/fixmatch/fixmatch_digits-cnn_2k_digits-4.py'
+    run = tmp_path / 'fixmatch_digits-cnn_2k_digits-4' / 'seed0'
+    run.mkdir(parents=True)
+    json.dump(dict(config=config, seed=0, metric='accuracy/top1',
+                   value=98.0, wall_time_s=5.0),
+              open(run / 'result.json', 'w'))
+    lb.main([config, '--collect', '--seeds', '0', '--no-sklearn',
+             '--work-dir', str(tmp_path)])
+    assert '| FixMatch | 4 | 98.00 | 0.00 |' in (
+        tmp_path / 'leaderboard.md').read_text()
+
+
+@pytest.mark.parametrize('method,baseline', [
+    ('iomatch/iomatch_digits-cnn_2k_digits-6-24.py',
+     'fixmatch/fixmatch_digits-cnn_2k_digits-6-24.py'),
+    ('shrinkmatch/shrinkmatch_digits-cnn_2k_digits-4.py',
+     'fixmatch/fixmatch_digits-cnn_2k_digits-4.py'),
+])
+def test_train_speed_against_fixmatch(method, baseline, tmp_path):
+    speed = _load('train_speed')
+    out = speed.main([
+        osp.join(ROOT, 'configs', method), '--baseline',
+        osp.join(ROOT, 'configs', baseline), '--iters', '1', '--blocks',
+        '2', '--warmup', '1', '--labeled-batch', '2', '--json',
+        str(tmp_path / 'speed.json')
+    ])
+    assert out['images_per_step'] == 2 * (1 + 2 * 7)
+    assert {'mmssl', 'bare', 'baseline'} <= set(out)
+    assert out['ratio_vs_baseline'] > 0
+    assert json.load(open(tmp_path / 'speed.json'))['baseline_config']
