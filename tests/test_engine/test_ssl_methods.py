@@ -147,3 +147,43 @@ def test_paper_config_runs_on_tiny_cifar(path, tmp_path, tiny_cifar):
         assert runner.model.head.num_classes == len(seen)
     else:
         assert 'accuracy/top1' in metrics
+
+
+def test_wad_paper_configs_run_on_tiny_cifar(tmp_path, tiny_cifar):
+    """WAD's CIFAR-10 stage-1 and stage-2..4 configs: two teacher
+    iterations, then two rounds of one student iteration, on tiny data
+    (4 labels per seen class instead of 400)."""
+    root = str(tiny_cifar / 'c10')
+    wad_dir = osp.join(ROOT, 'configs', 'wad')
+    teacher = Config.fromfile(osp.join(
+        wad_dir, 'wad-teacher_simclr_resnet18_700e_cifar10-2-800-m0.8.py'))
+    assert teacher.train_cfg.max_iters == 700 * 1463
+    teacher.work_dir = str(tmp_path / 'teacher')
+    teacher.train_cfg.max_iters = 2
+    teacher.default_hooks.checkpoint.interval = 2
+    teacher.train_dataloader.batch_size = 8
+    teacher.train_dataloader.num_workers = 0
+    teacher.train_dataloader.dataset.num_labels_per_class = 4
+    _set_data_root(teacher._cfg_dict, root)
+    Runner.from_cfg(teacher).train()
+
+    cfg = Config.fromfile(osp.join(
+        wad_dir, 'wad_wrn-28-2_6x1500_cifar10-2-800-m0.8.py'))
+    assert cfg.train_cfg.rounds == 6 and cfg.train_cfg.iters_per_round == 1500
+    cfg.work_dir = str(tmp_path / 'student')
+    cfg.train_cfg.teacher.checkpoint = str(tmp_path / 'teacher' /
+                                           'iter_2.pth')
+    cfg.train_cfg.iters_per_round = 1
+    cfg.train_cfg.rounds = 2
+    cfg.train_cfg.labeled_batch_size = 4
+    cfg.train_cfg.unlabeled_batch_size = 4
+    cfg.default_hooks.checkpoint.interval = 1
+    cfg.train_dataloader.dataset.num_labels_per_class = 4
+    cfg.val_dataloader.num_workers = 0
+    cfg.test_dataloader.num_workers = 0
+    _set_data_root(cfg._cfg_dict, root)
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    assert runner.iter == 2
+    assert osp.isfile(tmp_path / 'student' / 'knowledge' / 'round2.json')
+    assert set(runner.val_loop.run()) == OPENSET_KEYS

@@ -156,7 +156,7 @@ def test_semi_classifier_clear_errors_and_warning():
         model.data_preprocessor(batch, training=True)
     data = model.data_preprocessor(_multi_branch_batch(2, 3), training=True)
     del data['inputs']['unsup_strong']
-    with pytest.raises(KeyError, match='both unlabeled branches'):
+    with pytest.raises(KeyError, match='needs the unlabeled branches'):
         model(**data, mode='loss')
     # A labeled-only batch trains the supervised loss, with one warning.
     plain = model.data_preprocessor(

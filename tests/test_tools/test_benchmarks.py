@@ -23,7 +23,7 @@ def test_leaderboard_collects_multi_metric_runs(tmp_path):
     configs = lb.SUITES['digits-openset']
     values = {'supervised': (80.0, 60.0, 50.0), 'fixmatch': (95.0, 70.0,
                                                             60.0),
-              'iomatch': (97.0, 75.0, 80.0)}
+              'iomatch': (97.0, 75.0, 80.0), 'wad': (90.0, 80.0, 70.0)}
     for config in configs:
         name = osp.splitext(osp.basename(config))[0]
         for seed in (0, 1):
@@ -40,7 +40,7 @@ def test_leaderboard_collects_multi_metric_runs(tmp_path):
     assert 'mean openset/auroc' in md[0]
     rows = {line.split(' | ')[0].strip('| '): line.split(' | ')
             for line in md[2:]}
-    assert set(rows) == {'Supervised', 'FixMatch', 'IOMatch'}
+    assert set(rows) == {'Supervised', 'FixMatch', 'IOMatch', 'WAD'}
     # closed_acc mean/std, auroc mean, balanced mean; no sklearn rows.
     assert rows['IOMatch'][2:5] == ['97.50', '0.50', '75.00']
     assert rows['IOMatch'][6] == '80.00'

@@ -69,6 +69,7 @@ SUITES = {
         'configs/supervised/supervised_digits-cnn_2k_digits-6-24.py',
         'configs/fixmatch/fixmatch_digits-cnn_2k_digits-6-24.py',
         'configs/iomatch/iomatch_digits-cnn_2k_digits-6-24.py',
+        'configs/wad/wad_digits-cnn_6x1500_digits-6-24.py',
     ],
 }
 # Metrics of a suite (the first one is plotted); default: top-1 accuracy.
@@ -77,7 +78,7 @@ OPENSET_METRICS = ['openset/closed_acc', 'openset/auroc',
 SUITE_METRICS = {'digits-openset': OPENSET_METRICS}
 HEAD_NAMES = {'FixMatchHead': 'FixMatch', 'SupervisedHead': 'Supervised',
               'LinearClsHead': 'Supervised', 'IOMatchHead': 'IOMatch',
-              'ShrinkMatchHead': 'ShrinkMatch'}
+              'ShrinkMatchHead': 'ShrinkMatch', 'WADHead': 'WAD'}
 
 
 def parse_args(argv=None):

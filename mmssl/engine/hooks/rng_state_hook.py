@@ -19,7 +19,9 @@ class RNGStateHook(Hook):
     (CPU and, if present, CUDA) are saved under ``checkpoint['rng_state']``
     (plain ints, tuples and arrays: allow-listed for weights-only loading).
 
-    Restored before the first resumed training epoch. Iteration-based loops
+    Restored before the first resumed training epoch (also for loops with
+    ``restore_rng = True``, e.g. :class:`~mmssl.engine.WADLoop`, which call
+    ``before_train_epoch`` once). Iteration-based loops
     need no restore: mmengine replays the data loader up to the resumed
     iteration, which brings the data pipeline's generators to the same
     state.
@@ -43,8 +45,9 @@ class RNGStateHook(Hook):
 
     def before_train_epoch(self, runner) -> None:
         state, self._pending = self._pending, None
-        if state is None or not isinstance(runner.train_loop,
-                                           EpochBasedTrainLoop):
+        loop = runner.train_loop
+        if state is None or not (isinstance(loop, EpochBasedTrainLoop)
+                                 or getattr(loop, 'restore_rng', False)):
             return
         random.setstate(_as_tuple(state['python']))
         np.random.set_state(_as_tuple(state['numpy']))

@@ -39,13 +39,21 @@ class SemiClassifier(ImageClassifier):
     model configs are shared between supervised and semi-supervised
     experiments.
 
+    The unlabeled branches are the head's ``unlabeled_branches`` (default
+    ``('unsup_weak', 'unsup_strong')``; WAD's head uses one view,
+    ``('unsup', )``).
+
     Args:
-        See :class:`ImageClassifier`. The head must be a
+        train_augment (dict, optional): A batch augmentation applied to the
+            concatenated normalised training batch inside the forward pass
+            (e.g. WAD's :class:`~mmssl.models.utils.WADStudentAugment`,
+            which its official WRN applies in ``forward`` in train mode).
+        Others: see :class:`ImageClassifier`. The head must be a
         :class:`~mmssl.models.heads.SemiClsHead`.
     """
 
     def __init__(self, *args, data_preprocessor: Optional[dict] = None,
-                 **kwargs):
+                 train_augment: Optional[dict] = None, **kwargs):
         dp = data_preprocessor or dict(type='ClsDataPreprocessor')
         if isinstance(dp, nn.Module):
             if not isinstance(dp, MultiBranchDataPreprocessor):
@@ -57,6 +65,8 @@ class SemiClassifier(ImageClassifier):
                             'MultiBranchDataPreprocessor'):
                 dp = dict(type='SemiDataPreprocessor', data_preprocessor=dp)
         super().__init__(*args, data_preprocessor=dp, **kwargs)
+        self.train_augment = MODELS.build(train_augment) \
+            if isinstance(train_augment, dict) else train_augment
         self._warned_plain = False
         if not hasattr(self.head, 'loss_semi'):
             raise TypeError(
@@ -72,12 +82,15 @@ class SemiClassifier(ImageClassifier):
             raise KeyError(f"training batch has no 'sup' (labeled) branch; "
                            f'got {sorted(inputs)}')
         parts = [inputs['sup']]
-        has_weak = 'unsup_weak' in inputs
-        if has_weak != ('unsup_strong' in inputs):
-            raise KeyError('a semi-supervised batch needs both unlabeled '
-                           "branches 'unsup_weak' and 'unsup_strong'; got "
-                           f'{sorted(inputs)}')
-        if self.head.uses_unlabeled and not has_weak and \
+        branches = tuple(getattr(self.head, 'unlabeled_branches',
+                                 ('unsup_weak', 'unsup_strong')))
+        present = [b for b in branches if b in inputs]
+        if present and len(present) != len(branches):
+            raise KeyError('a semi-supervised batch of '
+                           f'{type(self.head).__name__} needs the unlabeled '
+                           f'branches {list(branches)}; got {sorted(inputs)}')
+        has_unlabeled = bool(present)
+        if self.head.uses_unlabeled and not has_unlabeled and \
                 not self._warned_plain:
             self._warned_plain = True
             print_log(
@@ -86,14 +99,16 @@ class SemiClassifier(ImageClassifier):
                 'supervised loss is trained. Check that the train '
                 'dataloader is a SemiDataset with MultiSourceSampler.',
                 logger='current', level=logging.WARNING)
-        if self.head.uses_unlabeled and has_weak:
-            if inputs['unsup_weak'].shape != inputs['unsup_strong'].shape:
-                raise ValueError('the weak and strong unlabeled views differ '
-                                 'in shape: '
-                                 f"{tuple(inputs['unsup_weak'].shape)} vs "
-                                 f"{tuple(inputs['unsup_strong'].shape)}")
-            parts += [inputs['unsup_weak'], inputs['unsup_strong']]
+        if self.head.uses_unlabeled and has_unlabeled:
+            shapes = {b: tuple(inputs[b].shape) for b in branches}
+            if len(set(shapes.values())) > 1:
+                raise ValueError('the unlabeled views differ in shape: '
+                                 + ', '.join(f'{b} {v}'
+                                             for b, v in shapes.items()))
+            parts += [inputs[b] for b in branches]
         sizes = [len(p) for p in parts]
         x = torch.cat(parts) if len(parts) > 1 else parts[0]
+        if self.train_augment is not None:
+            x = self.train_augment(x)
         feats = self.extract_feat(x)
         return self.head.loss_semi(feats, sizes, data_samples)

@@ -3,8 +3,9 @@ from .iomatch_head import IOMatchHead
 from .linear_head import LinearClsHead
 from .semi_heads import FixMatchHead, SemiClsHead, SupervisedHead
 from .shrinkmatch_head import ShrinkMatchHead
+from .wad_head import WADHead
 
 __all__ = [
     'LinearClsHead', 'SemiClsHead', 'SupervisedHead', 'FixMatchHead',
-    'IOMatchHead', 'ShrinkMatchHead'
+    'IOMatchHead', 'ShrinkMatchHead', 'WADHead'
 ]
