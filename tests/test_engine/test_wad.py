@@ -52,6 +52,7 @@ def teacher(tmp_path_factory):
     runner.train()
     metrics = runner.val_loop.run()
     ckpt = open(tmp / 'run' / 'teacher' / 'last_checkpoint').read().strip()
+    assert open(tmp / 'run' / 'teacher' / 'teacher_done.txt').read() == ckpt
     return dict(tmp=tmp, cfg_path=_teacher_cfg(tmp), ckpt=ckpt,
                 metrics=metrics, run=tmp / 'run')
 
@@ -94,10 +95,18 @@ def test_missing_teacher_checkpoint_says_what_to_do(teacher, tmp_path):
         Runner.from_cfg(cfg).train()
 
 
-@pytest.mark.parametrize('stop', [7, 10])
-def test_resume_is_exact(teacher, tmp_path, stop):
-    full = _wad_cfg(tmp_path / 'full', teacher['cfg_path'], teacher['ckpt'])
+@pytest.fixture(scope='module')
+def full_run(teacher):
+    """The uninterrupted reference run, with the stage-1 teacher by path."""
+    work_dir = teacher['tmp'] / 'full'
+    full = _wad_cfg(work_dir, teacher['cfg_path'], teacher['ckpt'])
     Runner.from_cfg(full).train()
+    return torch.load(work_dir / 'iter_20.pth', weights_only=True)
+
+
+@pytest.mark.parametrize('stop', [7, 10])
+def test_resume_is_exact(teacher, full_run, tmp_path, stop):
+    """Killed mid-round (7) or at a round boundary (10), then resumed."""
     part = _wad_cfg(tmp_path / 'part', teacher['cfg_path'], teacher['ckpt'])
     part.default_hooks.checkpoint.interval = 1 if stop == 7 else 10
     part.custom_hooks.append(dict(type='InterruptHook', at=stop,
@@ -109,7 +118,7 @@ def test_resume_is_exact(teacher, tmp_path, stop):
     part.resume = True
     part.experiment_name += '-resumed'
     Runner.from_cfg(part).train()
-    a = torch.load(tmp_path / 'full' / 'iter_20.pth', weights_only=True)
+    a = full_run
     b = torch.load(tmp_path / 'part' / 'iter_20.pth', weights_only=True)
     for name, value in a['state_dict'].items():
         torch.testing.assert_close(value, b['state_dict'][name], msg=name)

@@ -80,3 +80,14 @@ def test_train_speed_against_fixmatch(method, baseline, tmp_path):
     assert {'mmssl', 'bare', 'baseline'} <= set(out)
     assert out['ratio_vs_baseline'] > 0
     assert json.load(open(tmp_path / 'speed.json'))['baseline_config']
+
+
+def test_train_speed_for_wad(tmp_path):
+    speed = _load('train_speed')
+    out = speed.main([
+        osp.join(ROOT, 'configs', 'wad',
+                 'wad_digits-cnn_6x1500_digits-6-24.py'), '--iters', '1',
+        '--blocks', '2', '--warmup', '1', '--synthetic', '--image-size', '8'
+    ])
+    assert out['images_per_step'] == 32 + 32
+    assert out['ratio'] > 0

@@ -99,6 +99,38 @@ def find_ssl_pipelines(cfg):
     return None, None
 
 
+def wad_batches(cfg, n_lb, n_ulb, size, channels, n_batches, synthetic):
+    """WAD batches as ``WADLoop`` builds them: labeled images with labels,
+    unlabeled images with a pseudo label and a weight (random here)."""
+    from mmssl.structures import ClsDataSample
+    from mmssl.utils import register_all_modules
+    register_all_modules()
+    num_classes = cfg.model.head.num_classes
+    g = torch.Generator().manual_seed(0)
+    if synthetic:
+        pool = torch.randint(0, 256, (n_lb + n_ulb, channels, size, size),
+                             dtype=torch.uint8, generator=g)
+    else:
+        from mmssl.registry import DATASETS
+        ds = DATASETS.build(cfg.train_dataloader.dataset)
+        pool = torch.stack([ds[i]['inputs'] for i in range(len(ds))])
+    batches = []
+    for _ in range(n_batches):
+        idx = torch.randint(0, len(pool), (n_lb + n_ulb, ), generator=g)
+        sup = [ClsDataSample().set_gt_label(int(i) % num_classes)
+               for i in idx[:n_lb]]
+        unsup = []
+        for i in idx[n_lb:]:
+            sample = ClsDataSample().set_gt_label(int(i) % num_classes)
+            sample.set_field(float(torch.rand(1, generator=g)), 'wad_weight')
+            unsup.append(sample)
+        batches.append(dict(
+            inputs=dict(sup=[pool[i] for i in idx[:n_lb]],
+                        unsup=[pool[i] for i in idx[n_lb:]]),
+            data_samples=dict(sup=sup, unsup=unsup)))
+    return batches
+
+
 def synthetic_batches(cfg, n_lb, mu, size, channels, n_batches):
     """Batches in the dataloader's format from random images."""
     from mmengine.dataset import pseudo_collate
@@ -110,6 +142,7 @@ def synthetic_batches(cfg, n_lb, mu, size, channels, n_batches):
     lab = [TRANSFORMS.build(t) for t in ds.labeled_pipeline]
     unlab = [TRANSFORMS.build(t) for t in ds.unlabeled_pipeline]
     rng = np.random.RandomState(0)
+    num_classes = cfg.model.head.get('num_classes', 10)
 
     def run(pipeline, results):
         for t in pipeline:
@@ -122,7 +155,8 @@ def synthetic_batches(cfg, n_lb, mu, size, channels, n_batches):
         for i in range(n_lb * (1 + mu)):
             img = rng.randint(0, 256, (size, size, channels), np.uint8)
             if i < n_lb:
-                items.append(run(lab, dict(img=img, gt_label=i % 10)))
+                items.append(run(lab, dict(img=img,
+                                           gt_label=i % num_classes)))
             else:
                 items.append(run(unlab, dict(img=img)))
         batches.append(pseudo_collate(items))
@@ -177,14 +211,25 @@ def main(argv=None):
     baseline = build(args, args.baseline)[2:] if args.baseline else None
     fast = cfg.optim_wrapper.type == 'AutocastOptimWrapper'
     channels_last = bool(cfg.model.get('channels_last', False))
-    sampler = cfg.train_dataloader.sampler
-    mu = int(sampler.source_ratio[1] / sampler.source_ratio[0])
-    n_lb = args.labeled_batch or int(
-        cfg.train_dataloader.batch_size / (1 + mu))
-
+    is_wad = cfg.train_cfg.get('type') == 'WADLoop'
     n_batches = 4
-    if args.synthetic:
-        first = cfg.model.data_preprocessor.get('mean', [0, 0, 0])
+    first = cfg.model.data_preprocessor.get('mean', [0, 0, 0])
+    if is_wad:
+        # One unlabeled view: batches of B labeled + B' unlabeled images.
+        n_lb = args.labeled_batch or cfg.train_cfg.labeled_batch_size
+        n_ulb = n_lb * cfg.train_cfg.unlabeled_batch_size // \
+            cfg.train_cfg.labeled_batch_size
+        mu = n_ulb / n_lb
+        batches = wad_batches(cfg, n_lb, n_ulb, args.image_size, len(first),
+                              n_batches, args.synthetic)
+    else:
+        sampler = cfg.train_dataloader.sampler
+        mu = int(sampler.source_ratio[1] / sampler.source_ratio[0])
+        n_lb = args.labeled_batch or int(
+            cfg.train_dataloader.batch_size / (1 + mu))
+    if is_wad:
+        pass  # built above
+    elif args.synthetic:
         batches = synthetic_batches(cfg, n_lb, mu, args.image_size,
                                     len(first), n_batches)
     else:
@@ -204,22 +249,34 @@ def main(argv=None):
     decay, no_decay = [], []
     for name, p in bare_net.named_parameters():
         (no_decay if p.ndim <= 1 else decay).append(p)
-    bare_opt = torch.optim.SGD(
-        [dict(params=decay),
-         dict(params=no_decay, weight_decay=0.0)],
-        lr=opt_cfg.lr, momentum=opt_cfg.get('momentum', 0),
-        nesterov=opt_cfg.get('nesterov', False),
-        weight_decay=opt_cfg.get('weight_decay', 0))
+    if opt_cfg.type == 'SGD':
+        bare_opt = torch.optim.SGD(
+            [dict(params=decay),
+             dict(params=no_decay, weight_decay=0.0)],
+            lr=opt_cfg.lr, momentum=opt_cfg.get('momentum', 0),
+            nesterov=opt_cfg.get('nesterov', False),
+            weight_decay=opt_cfg.get('weight_decay', 0))
+    else:  # e.g. WAD's Adam
+        kwargs = {k: v for k, v in opt_cfg.items() if k != 'type'}
+        bare_opt = getattr(torch.optim, opt_cfg.type)(
+            bare_net.parameters(), **kwargs)
+    # The model's in-forward batch augmentation (WAD's student), if any.
+    train_augment = getattr(model, 'train_augment', None)
     p_cutoff = getattr(model.head, 'p_cutoff', 0.95)
     bare_data = []
+    branches = list(getattr(model.head, 'unlabeled_branches',
+                            ('unsup_weak', 'unsup_strong')))
     for b in batches:
         d = model.data_preprocessor(copy.deepcopy(b), training=True)
-        x = torch.cat([d['inputs']['sup'], d['inputs']['unsup_weak'],
-                       d['inputs']['unsup_strong']])
+        x = torch.cat([d['inputs'][k] for k in ['sup'] + branches])
         if channels_last:
             x = x.contiguous(memory_format=torch.channels_last)
         y = torch.cat([s.gt_label for s in d['data_samples']['sup']
                        ]).to(x.device)
+        if is_wad:
+            u = d['data_samples']['unsup']
+            y = (y, torch.cat([s.gt_label for s in u]).to(x.device),
+                 torch.tensor([s.wad_weight for s in u], device=x.device))
         bare_data.append((x, y))
 
     dtype = getattr(torch, cfg.optim_wrapper.get('dtype', 'bfloat16'))
@@ -236,21 +293,31 @@ def main(argv=None):
 
     def bare_step(i):
         x, y = bare_data[i % n_batches]
+        if train_augment is not None:
+            x = train_augment(x)
         with autocast():
             feat = bare_net.neck(bare_net.backbone(x))[-1]
             logits = bare_net.fc(feat)
             lb = logits[:n_lb]
-            w, s = logits[n_lb:].chunk(2)
-            loss_x = F.cross_entropy(lb, y)
-            probs = torch.softmax(w.detach().float(), 1)
-            conf, pseudo = probs.max(1)
-            mask = conf.ge(p_cutoff).float()
-            loss_u = (F.cross_entropy(s, pseudo, reduction='none') *
-                      mask).mean()
-            loss = loss_x + loss_u
+            if is_wad:  # WAD's weighted distillation
+                y, pseudo, weight = y
+                loss = F.cross_entropy(lb, y) + (weight * F.cross_entropy(
+                    logits[n_lb:], pseudo, reduction='none')).mean()
+            else:
+                loss = fixmatch_loss(lb, logits[n_lb:], y)
         bare_opt.zero_grad()
         loss.backward()
         bare_opt.step()
+
+    def fixmatch_loss(lb, ulb, y):
+        w, s = ulb.chunk(2)
+        loss_x = F.cross_entropy(lb, y)
+        probs = torch.softmax(w.detach().float(), 1)
+        conf, pseudo = probs.max(1)
+        mask = conf.ge(p_cutoff).float()
+        loss_u = (F.cross_entropy(s, pseudo, reduction='none') *
+                  mask).mean()
+        return loss_x + loss_u
 
     def mmssl_step(i):
         model.train_step(batches[i % n_batches], optim_wrapper)

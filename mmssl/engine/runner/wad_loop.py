@@ -225,16 +225,18 @@ class WADLoop(BaseLoop):
         from mmssl.utils.config import set_seed
         runner = self.runner
         work_dir = osp.join(runner.work_dir, 'teacher')
-        last = osp.join(work_dir, 'last_checkpoint')
-        if not osp.isfile(last):
+        done = osp.join(work_dir, 'teacher_done.txt')
+        if not osp.isfile(done):
             cfg = Config.fromfile(cfg_path)
             set_seed(cfg, runner.seed)
             cfg.work_dir = work_dir
             cfg.launcher = runner.launcher
-            cfg.resume = True  # a killed stage 1 continues
+            cfg.resume = True  # a killed stage 1 continues where it stopped
             print_log(f'WAD stage 1: training the teacher {cfg_path} into '
                       f'{work_dir}', logger='current')
-            Runner.from_cfg(cfg).train()
+            teacher_runner = Runner.from_cfg(cfg)
+            teacher_runner.train()
+            last = osp.join(work_dir, f'iter_{teacher_runner.iter}.pth')
             # The nested runner made its logger, message hub and visualizer
             # the "current" ones: give them back to this run.
             for manager in (MMLogger, MessageHub, Visualizer, DefaultScope):
@@ -245,7 +247,11 @@ class WADLoop(BaseLoop):
                              runner.experiment_name):
                     if name in names:
                         names.move_to_end(name)
-        with open(last) as f:
+            if runner.rank == 0:
+                with open(done, 'w') as f:
+                    f.write(last)
+            return last
+        with open(done) as f:
             return f.read().strip()
 
     @torch.no_grad()
