@@ -202,3 +202,16 @@ def test_shrinkmatch_bad_arguments():
         _head(dist_align='fifo')
     with pytest.raises(ValueError, match='aux_rows'):
         _head(aux_rows='weak')
+
+
+def test_ablation_without_the_shrink_term():
+    torch.manual_seed(0)
+    feats = torch.randn(2 + 8 + 8, 16)
+    samples = dict(sup=[ClsDataSample().set_gt_label(y) for y in (0, 3)])
+    full = _head()
+    ablated = _head(use_shrink=False)
+    ablated.load_state_dict(full.state_dict())
+    a = full.loss_semi((feats, ), (2, 8, 8), samples)
+    b = ablated.loss_semi((feats, ), (2, 8, 8), samples)
+    assert 'loss_shrink' in a and 'loss_shrink' not in b
+    assert a['loss_u'].item() == pytest.approx(b['loss_u'].item())

@@ -62,6 +62,9 @@ class ShrinkMatchHead(SemiClsHead):
             iterations (CIFAR: 1,024, one epoch); None never restarts.
         aux_act_slope (float): LeakyReLU slope in ``head_aux`` (0.1;
             0 gives ReLU as the ImageNet code).
+        use_shrink (bool): False drops the shrink term, leaving the
+            paper's FixMatch+DA baseline (soft targets, alignment) for
+            ablations. Defaults to True.
         **kwargs: Passed to :class:`SemiClsHead`.
     """
 
@@ -78,6 +81,7 @@ class ShrinkMatchHead(SemiClsHead):
                  ratio_momentum: float = 0.999,
                  ema_reset_interval: Optional[int] = 1024,
                  aux_act_slope: float = 0.1,
+                 use_shrink: bool = True,
                  **kwargs):
         super().__init__(
             num_classes=num_classes, in_channels=in_channels,
@@ -99,6 +103,7 @@ class ShrinkMatchHead(SemiClsHead):
         self.rank_by = rank_by
         self.ratio_momentum = ratio_momentum
         self.ema_reset_interval = ema_reset_interval
+        self.use_shrink = use_shrink
         hidden = in_channels // 4
         self.head_aux = nn.Sequential(
             nn.Linear(in_channels, hidden), nn.BatchNorm1d(hidden),
@@ -161,8 +166,9 @@ class ShrinkMatchHead(SemiClsHead):
             aux_s = self.head_aux(feat)[n_lb + n_ulb:]
         terms = self.unsup_terms(logits_w, logits_s, aux_s)
         losses['loss_u'] = self.lambda_u * terms['loss_u']
-        losses['loss_shrink'] = self.lambda_u * terms['ratio_ema'] * \
-            terms['loss_shrink']
+        if self.use_shrink:
+            losses['loss_shrink'] = self.lambda_u * terms['ratio_ema'] * \
+                terms['loss_shrink']
         for key in ('util_ratio', 'ratio_ema', 'shrink_ratio',
                     'removed_classes'):
             losses[key] = terms[key]
