@@ -24,6 +24,8 @@ model = dict(
         aux_rows='strong',
         rank_by='probs',
         ratio_momentum=0.999,
+        # The CIFAR code's epoch is 1,024 iterations whatever the dataset
+        # (n_iters_per_epoch); kept literally, so one restart in 2,000.
         ema_reset_interval=1024,
         # ShrinkMatch's BackBone: PyTorch's default init for fc too.
         init_cfg=None))

@@ -76,6 +76,9 @@ class WADLoop(BaseLoop):
        polynomial_decay(r, alpha, alpha_end, split, power)``.
     4. Evaluation with the val loop (``val_each_round``).
 
+    One process only (as the official code); a distributed launch is
+    refused with a clear error.
+
     Resuming: checkpoints hold the student, the optimizer and the instances
     moved so far (in the message hub); the knowledge of a round is drawn
     with a generator seeded by (seed, round), and batches with one seeded
@@ -333,6 +336,11 @@ class WADLoop(BaseLoop):
 
     def run(self):
         runner = self.runner
+        if runner.world_size > 1:
+            raise RuntimeError(
+                'WADLoop runs in one process, as the official WAD code: '
+                'launch it without a distributed launcher (its batches are '
+                'not sharded across ranks)')
         runner.call_hook('before_train')
         # Built (random init, then loaded) before RNGStateHook restores the
         # generators of a resumed run in before_train_epoch.

@@ -41,7 +41,8 @@ class SemiClassifier(ImageClassifier):
 
     The unlabeled branches are the head's ``unlabeled_branches`` (default
     ``('unsup_weak', 'unsup_strong')``; WAD's head uses one view,
-    ``('unsup', )``).
+    ``('unsup', )``). A head with ``separate_forward = True`` (WAD's) gets
+    one forward pass per part instead of one over the concatenation.
 
     Args:
         train_augment (dict, optional): A batch augmentation applied to the
@@ -72,6 +73,9 @@ class SemiClassifier(ImageClassifier):
             raise TypeError(
                 f'SemiClassifier needs a semi-supervised head (FixMatchHead, '
                 f'SupervisedHead, ...), got {type(self.head).__name__}')
+
+    def _augment(self, x: torch.Tensor) -> torch.Tensor:
+        return x if self.train_augment is None else self.train_augment(x)
 
     def loss(self, inputs: Union[torch.Tensor, Dict[str, torch.Tensor]],
              data_samples: Union[List[ClsDataSample],
@@ -107,8 +111,12 @@ class SemiClassifier(ImageClassifier):
                                              for b, v in shapes.items()))
             parts += [inputs[b] for b in branches]
         sizes = [len(p) for p in parts]
-        x = torch.cat(parts) if len(parts) > 1 else parts[0]
-        if self.train_augment is not None:
-            x = self.train_augment(x)
-        feats = self.extract_feat(x)
+        if getattr(self.head, 'separate_forward', False) and len(parts) > 1:
+            # One forward per part (batch-norm statistics and augmentation
+            # draws per part), as WAD's official training step.
+            per_part = [self.extract_feat(self._augment(p)) for p in parts]
+            feats = tuple(torch.cat(level) for level in zip(*per_part))
+        else:
+            x = torch.cat(parts) if len(parts) > 1 else parts[0]
+            feats = self.extract_feat(self._augment(x))
         return self.head.loss_semi(feats, sizes, data_samples)

@@ -160,7 +160,9 @@ class ShrinkMatchHead(SemiClsHead):
             losses['accuracy_lb'] = logits_lb.argmax(1).eq(
                 target).float().mean() * 100
         logits_w, logits_s = logits[n_lb:].split([n_ulb, n_ulb])
-        if self.aux_rows == 'strong':
+        if not self.use_shrink:  # ablation: no aux head (unused in DDP)
+            aux_s = None
+        elif self.aux_rows == 'strong':
             aux_s = self.head_aux(feat[n_lb + n_ulb:])
         else:
             aux_s = self.head_aux(feat)[n_lb + n_ulb:]
@@ -185,6 +187,8 @@ class ShrinkMatchHead(SemiClsHead):
             mask = fixed_threshold_mask(probs, self.p_cutoff)
         target = probs.argmax(dim=1) if self.hard_label else probs
         loss_u = consistency_loss(logits_s, target, mask)
+        if logits_aux_s is None:  # the use_shrink=False ablation
+            logits_aux_s = logits_s.detach()
         total, info = shrink_loss(
             probs, logits_aux_s, self.p_cutoff,
             rank_probs=raw if self.rank_by == 'logits' else None)

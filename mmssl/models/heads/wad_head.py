@@ -23,12 +23,17 @@ class WADHead(SemiClsHead):
     the teacher's pseudo labels ``y^`` and weights ``w``, which the
     :class:`~mmssl.engine.WADLoop` puts into the unlabeled data samples
     (``gt_label`` and ``wad_weight``). One unlabeled view (``'unsup'``),
-    hard labels, no threshold, both terms weight 1.
+    hard labels, no threshold, both terms weight 1. The two batches go
+    through the network in separate forward passes, as in the official
+    step (``SemiClassifier`` reads ``separate_forward``).
 
     Args:
         **kwargs: See :class:`SemiClsHead`.
     """
     unlabeled_branches = ('unsup', )
+    # The official step runs the labeled and the unlabeled batch through the
+    # student separately (own BN statistics and augmentation draws).
+    separate_forward = True
 
     def loss_semi(self, feats: Tuple[torch.Tensor], sizes: Sequence[int],
                   data_samples: Dict[str, List[ClsDataSample]]) -> dict:

@@ -5,7 +5,7 @@ WAD code does: the SimCLR views of its CSI-derived teacher
 (``SSL/transform.py``, applied in ``WideResNet.forward`` in train mode).
 
 All take and return ``(N, C, H, W)`` float tensors; random draws use
-torch's global generator (or ``generator``).
+torch's global generator (or ``generator``, a CPU generator), on the CPU.
 """
 import math
 from typing import Optional, Sequence
@@ -92,8 +92,9 @@ class SimCLRAugment(nn.Module):
 
     @staticmethod
     def _u(n, lo, hi, like, g):
-        return torch.rand(n, 1, 1, 1, generator=g, device=like.device,
-                          dtype=like.dtype) * (hi - lo) + lo
+        # Drawn on the CPU (a CPU generator works for inputs on any device,
+        # and the draws are the same on every device).
+        return (torch.rand(n, 1, 1, 1, generator=g) * (hi - lo) + lo).to(like)
 
     def jitter(self, x: torch.Tensor, g=None) -> torch.Tensor:
         n = x.size(0)
