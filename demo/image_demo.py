@@ -6,7 +6,9 @@
 
 CONFIG may be ``-``: the config stored in the checkpoint is then used.
 With an open-set model (IOMatch) it prints the seen classes' scores and
-"unknown" when the model's open-set rule rejects the image.
+"unknown" when the model's open-set rule rejects the image. With a
+localization model (SAT, TS-CAM) it also prints the predicted box, and
+``--show-dir`` writes the image with the localization heatmap and the box.
 """
 import argparse
 import os
@@ -63,6 +65,9 @@ def main(argv=None):
         else:
             print(f'{path}: {result["pred_class"]} '
                   f'({result["pred_score"]:.4f})')
+        if 'bbox' in result:
+            print('    box (x0, y0, x1, y1): ' + ', '.join(
+                f'{v:.1f}' for v in result['bbox']))
         for name, score in result['topk']:
             print(f'    {name:>12s}  {score:.4f}')
     return results

@@ -8,7 +8,10 @@ from mmcv.transforms import Compose
 from mmengine.infer.infer import BaseInferencer
 from mmengine.registry import init_default_scope
 
-from mmssl.engine.hooks.visualization_hook import draw_cls_result
+from mmssl.engine.hooks.visualization_hook import (
+    draw_cls_result,
+    draw_loc_result,
+)
 from mmssl.registry import INFERENCERS
 from mmssl.structures import ClsDataSample
 
@@ -24,6 +27,12 @@ class ImageClassificationInferencer(BaseInferencer):
     turns a photo into what the model was trained on: e.g. grayscale 8x8
     for the digits models), else the test dataloader's pipeline with image
     loading put in front for file inputs.
+
+    Weakly supervised localization models (SAT, the TS-CAM baseline) also
+    return ``bbox`` (``x0, y0, x1, y1`` in the original image's pixels) and
+    ``loc_map`` (the normalised localization map at the network input's
+    size); ``show_dir`` then gets the image with the heatmap blended in
+    and the box drawn.
 
     Args:
         model (str | dict, optional): Config path or dict; None to read the
@@ -115,7 +124,12 @@ class ImageClassificationInferencer(BaseInferencer):
             if self._is_unknown(pred):
                 lines = [f'unknown (outlier {float(pred.ood_score):.3f})',
                          f'closest: {text}']
-            vis = draw_cls_result(img, lines)
+            if 'loc_map' in pred:
+                # Localization model: heatmap and box on the whole image.
+                vis = draw_loc_result(img, pred.loc_map.cpu().numpy(),
+                                      self._box_in_image(pred), lines)
+            else:
+                vis = draw_cls_result(img, lines)
             cv2.imwrite(osp.join(show_dir, f'{name}_pred.png'),
                         cv2.cvtColor(vis, cv2.COLOR_RGB2BGR))
             drawn.append(vis)
@@ -124,6 +138,19 @@ class ImageClassificationInferencer(BaseInferencer):
     def _name(self, label: int) -> str:
         return self.classes[label] if label < len(self.classes) \
             else str(label)
+
+    @staticmethod
+    def _box_in_image(pred: ClsDataSample) -> list:
+        """``pred_bbox`` (network-input pixels) in original-image pixels.
+
+        The config's ``infer_pipeline`` resizes the whole image to the
+        network input, so the box scales back by ``ori / input``.
+        """
+        ih, iw = pred.metainfo.get('img_shape', pred.loc_map.shape)[:2]
+        oh, ow = pred.metainfo.get('ori_shape', (ih, iw))[:2]
+        x0, y0, x1, y1 = (float(v) for v in pred.pred_bbox)
+        sx, sy = ow / iw, oh / ih
+        return [x0 * sx, y0 * sy, x1 * sx, y1 * sy]
 
     @staticmethod
     def _is_unknown(pred: ClsDataSample) -> bool:
@@ -147,6 +174,11 @@ class ImageClassificationInferencer(BaseInferencer):
                 pred_score=float(score.max()),
                 topk=[(self._name(int(i)), float(v))
                       for v, i in zip(values, idx)])
+            if 'loc_map' in pred:
+                # Localization models (SAT, TS-CAM): box in the original
+                # image's pixels and the normalised map (input pixels).
+                result['bbox'] = self._box_in_image(pred)
+                result['loc_map'] = pred.loc_map.cpu().numpy()
             if 'ood_score' in pred:
                 # Open-set models: the K seen classes' scores stay in
                 # pred_score/topk; `unknown` is the model's own decision.

@@ -5,8 +5,9 @@ from .digits import DigitsDataset, digits_split
 from .image_folder import ImageFolderDataset
 from .semi import *  # noqa: F401,F403
 from .transforms import *  # noqa: F401,F403
+from .wsol import CUBDataset, VOCBoxClsDataset
 
 __all__ = [
     'BaseClsDataset', 'CIFAR10Dataset', 'CIFAR100Dataset', 'DigitsDataset',
-    'digits_split', 'ImageFolderDataset'
+    'digits_split', 'ImageFolderDataset', 'CUBDataset', 'VOCBoxClsDataset'
 ]

@@ -93,7 +93,13 @@ def one_line(exc: BaseException) -> str:
     if isinstance(exc, KeyError) and len(exc.args) == 1:
         text = str(exc.args[0])
     text = explain_unknown_type(text)
-    first = text.splitlines()[0] if text else ''
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if len(lines) > 1 and lines[0].startswith('Caught ') and \
+            'Original Traceback' in text:
+        # Re-raised from a DataLoader worker: torch puts the worker's
+        # traceback into the message; its last line is the real error.
+        return lines[-1].strip()
+    first = lines[0] if lines else ''
     return f'{type(exc).__name__}: {first}' if first else type(exc).__name__
 
 

@@ -88,3 +88,15 @@ def small_digits_cfg(work_dir: str, by_epoch: bool = True,
 def state_dict_of(runner) -> dict:
     model = getattr(runner.model, 'module', runner.model)
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def set_data_root(node, root: str) -> None:
+    """Point every ``data_root`` of a config (dict tree) at ``root``."""
+    if isinstance(node, dict):
+        if 'data_root' in node:
+            node['data_root'] = root
+        for value in node.values():
+            set_data_root(value, root)
+    elif isinstance(node, list):
+        for value in node:
+            set_data_root(value, root)

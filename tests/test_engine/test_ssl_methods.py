@@ -11,7 +11,7 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 from tests.helpers.cifar import write_cifar10, write_cifar100
-from tests.helpers.runner_utils import ROOT
+from tests.helpers.runner_utils import ROOT, set_data_root
 
 IOMATCH = osp.join(ROOT, 'configs', 'iomatch',
                    'iomatch_digits-cnn_2k_digits-6-24.py')
@@ -87,17 +87,6 @@ def test_shrinkmatch_digits_trains_with_its_state(tmp_path):
     assert 'loss_shrink' in text and 'ratio_ema' in text
 
 
-def _set_data_root(node, root):
-    if isinstance(node, dict):
-        if 'data_root' in node:
-            node['data_root'] = root
-        for value in node.values():
-            _set_data_root(value, root)
-    elif isinstance(node, list):
-        for value in node:
-            _set_data_root(value, root)
-
-
 PAPER_CONFIGS = sorted(
     glob.glob(osp.join(ROOT, 'configs', 'iomatch', '*_cifar*.py')) +
     glob.glob(osp.join(ROOT, 'configs', 'shrinkmatch', '*_cifar*.py')))
@@ -129,7 +118,7 @@ def test_paper_config_runs_on_tiny_cifar(path, tmp_path, tiny_cifar):
     full = Config.fromfile(path)
     assert full.train_cfg.max_iters in (262144, 2 ** 20)
     is100 = 'cifar100' in osp.basename(path)
-    _set_data_root(cfg._cfg_dict, str(tiny_cifar / ('c100' if is100
+    set_data_root(cfg._cfg_dict, str(tiny_cifar / ('c100' if is100
                                                      else 'c10')))
     cfg.train_dataloader.batch_size = 16
     cfg.train_dataloader.sampler.batch_size = 16
@@ -164,7 +153,7 @@ def test_wad_paper_configs_run_on_tiny_cifar(tmp_path, tiny_cifar):
     teacher.train_dataloader.batch_size = 8
     teacher.train_dataloader.num_workers = 0
     teacher.train_dataloader.dataset.num_labels_per_class = 4
-    _set_data_root(teacher._cfg_dict, root)
+    set_data_root(teacher._cfg_dict, root)
     Runner.from_cfg(teacher).train()
 
     cfg = Config.fromfile(osp.join(
@@ -181,7 +170,7 @@ def test_wad_paper_configs_run_on_tiny_cifar(tmp_path, tiny_cifar):
     cfg.train_dataloader.dataset.num_labels_per_class = 4
     cfg.val_dataloader.num_workers = 0
     cfg.test_dataloader.num_workers = 0
-    _set_data_root(cfg._cfg_dict, root)
+    set_data_root(cfg._cfg_dict, root)
     runner = Runner.from_cfg(cfg)
     runner.train()
     assert runner.iter == 2

@@ -62,6 +62,27 @@ def test_leaderboard_reads_old_single_metric_results(tmp_path):
         tmp_path / 'leaderboard.md').read_text()
 
 
+def test_leaderboard_wsol_suite_rows(tmp_path):
+    """The synthetic-CUB WSOL suite: SAT and TS-CAM rows named from their
+    heads, 'all' image labels, the four localization metrics."""
+    lb = _load('leaderboard')
+    for config, v in zip(lb.SUITES['synthetic-cub-wsol'], (88., 61.)):
+        name = osp.splitext(osp.basename(config))[0]
+        run = tmp_path / name / 'seed0'
+        run.mkdir(parents=True)
+        json.dump(dict(config=config, seed=0, wall_time_s=100.0,
+                       values=dict(zip(lb.WSOL_METRICS,
+                                       (v, v - 1, 97., v + 2)))),
+                  open(run / 'result.json', 'w'))
+    lb.main(['--suite', 'synthetic-cub-wsol', '--collect', '--seeds', '0',
+             '--work-dir', str(tmp_path)])
+    md = (tmp_path / 'leaderboard.md').read_text().splitlines()
+    assert 'mean wsol/gt_known_loc' in md[0]
+    assert md[2].startswith('| SAT | all | 88.00 | 0.00 | 87.00 |')
+    assert md[3].startswith('| TS-CAM | all | 61.00 |')
+    assert not (tmp_path / 'leaderboard.png').exists()
+
+
 @pytest.mark.parametrize('method,baseline', [
     ('iomatch/iomatch_digits-cnn_2k_digits-6-24.py',
      'fixmatch/fixmatch_digits-cnn_2k_digits-6-24.py'),

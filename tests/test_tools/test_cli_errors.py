@@ -112,6 +112,27 @@ def test_corrupt_image_names_the_file(tmp_path):
     _assert_one_line_error(proc, 'broken.png', 'cannot decode image')
 
 
+def test_box_outside_image_in_a_worker_names_the_file(tmp_path):
+    """A bad CUB box, raised inside a DataLoader worker process."""
+    from mmssl.datasets.synthetic import make_synthetic_cub
+    root = make_synthetic_cub(str(tmp_path / 'cub'), num_classes=2,
+                              train_per_class=2, test_per_class=1)
+    path = osp.join(root, 'bounding_boxes.txt')
+    lines = open(path).read().split('\n')
+    lines[1] = '2 3.0 4.0 900.0 10.0'
+    open(path, 'w').write('\n'.join(lines))
+    cfg = osp.join(ROOT, 'configs', 'sat', 'sat_vit-t-p8_30e_synthetic-cub.py')
+    proc = _run([TRAIN, cfg, '--work-dir', str(tmp_path / 'w'),
+                 '--cfg-options', f'train_dataloader.dataset.data_root={root}',
+                 f'val_dataloader.dataset.data_root={root}',
+                 'train_dataloader.num_workers=1',
+                 'model.backbone.pretrained=None', 'model.head.num_classes=2',
+                 'train_cfg.max_epochs=1', 'train_cfg.val_begin=2'],
+                tmp_path)
+    _assert_one_line_error(proc, 'Red_disc_0001.jpg', 'outside the',
+                           'ValueError')
+
+
 @pytest.mark.parametrize('how', ['flag', 'env'])
 def test_debug_shows_traceback(tmp_path, how):
     args = [TRAIN, 'configs/nope.py'] + (['--debug'] if how == 'flag' else [])

@@ -15,7 +15,9 @@ class PackClsInputs(BaseTransform):
 
     ``inputs`` is a CxHxW uint8 tensor (normalisation happens in the model's
     data preprocessor, batched); ``data_samples`` is a
-    :class:`ClsDataSample` with ``gt_label`` and the meta keys found.
+    :class:`ClsDataSample` with ``gt_label``, ``gt_bboxes`` ((N, 4) float
+    boxes in the transformed image's pixels, for localization datasets)
+    and the meta keys found.
 
     Args:
         meta_keys (Sequence[str]): Keys copied into the sample's metainfo
@@ -37,6 +39,12 @@ class PackClsInputs(BaseTransform):
         sample = ClsDataSample()
         if 'gt_label' in results:
             sample.set_gt_label(results['gt_label'])
+        if results.get('gt_bboxes') is not None:
+            sample.set_field(
+                torch.as_tensor(
+                    np.asarray(results['gt_bboxes'],
+                               dtype=np.float32).reshape(-1, 4)),
+                'gt_bboxes')
         sample.set_metainfo(
             {k: results[k] for k in self.meta_keys if k in results})
         return dict(inputs=inputs, data_samples=sample)

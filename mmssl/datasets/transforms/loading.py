@@ -8,22 +8,46 @@ from mmcv.transforms import BaseTransform
 from mmssl.registry import TRANSFORMS
 
 
+def check_boxes(boxes, shape, path: str, tolerance: float = 1.) -> None:
+    """Raise a ``ValueError`` naming ``path`` for an empty box or one outside
+    the ``(h, w)`` image."""
+    h, w = shape
+    for box in np.asarray(boxes, dtype=np.float64).reshape(-1, 4):
+        x0, y0, x1, y1 = box
+        if not (x1 > x0 and y1 > y0):
+            raise ValueError(f'{path}: empty ground-truth box '
+                             f'{box.tolist()} (x0, y0, x1, y1)')
+        if (min(x0, y0) < -tolerance or x1 > w + tolerance
+                or y1 > h + tolerance):
+            raise ValueError(
+                f'{path}: ground-truth box {box.tolist()} (x0, y0, x1, y1) '
+                f'lies outside the {w}x{h} image; check the annotation')
+
+
 @TRANSFORMS.register_module()
 class LoadImageFromFile(BaseTransform):
     """Read ``results['img_path']`` into ``results['img']`` (HxWxC uint8).
 
     Unlike an ``assert img is not None``, a missing, empty or undecodable
-    file raises an error that names the file.
+    file raises an error that names the file. When the sample has
+    ``gt_bboxes`` (``x0, y0, x1, y1`` pixels), boxes that are empty or lie
+    outside the decoded image (by more than ``box_tolerance`` pixels) are
+    reported with the file name too, before any geometric transform would
+    silently clip them.
 
     Args:
         color_type (str): ``'color'``, ``'grayscale'`` or ``'unchanged'``.
             Defaults to ``'color'``.
         channel_order (str): ``'rgb'`` or ``'bgr'``. Defaults to ``'rgb'``.
+        box_tolerance (float): Pixels a box may stick out of the image
+            (annotation rounding). Defaults to 1.
     """
 
-    def __init__(self, color_type: str = 'color', channel_order: str = 'rgb'):
+    def __init__(self, color_type: str = 'color', channel_order: str = 'rgb',
+                 box_tolerance: float = 1.):
         self.color_type = color_type
         self.channel_order = channel_order
+        self.box_tolerance = box_tolerance
 
     def transform(self, results: dict) -> dict:
         path = results['img_path']
@@ -47,6 +71,9 @@ class LoadImageFromFile(BaseTransform):
         results['img'] = np.ascontiguousarray(img)
         results['ori_shape'] = img.shape[:2]
         results['img_shape'] = img.shape[:2]
+        if results.get('gt_bboxes') is not None:
+            check_boxes(results['gt_bboxes'], img.shape[:2], path,
+                        self.box_tolerance)
         return results
 
     def __repr__(self) -> str:

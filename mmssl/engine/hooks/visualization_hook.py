@@ -35,9 +35,53 @@ def draw_cls_result(img: np.ndarray, text_lines, min_side: int = 192):
     return img
 
 
+def draw_loc_result(img: np.ndarray, loc_map: np.ndarray, pred_box,
+                    text_lines, gt_boxes=None, alpha: float = 0.5,
+                    min_side: int = 192) -> np.ndarray:
+    """Blend a localization heatmap over ``img`` and draw the boxes.
+
+    Args:
+        img (np.ndarray): HxWx3 RGB uint8 image.
+        loc_map (np.ndarray): Map in [0, 1], any size (resized to ``img``).
+        pred_box: ``x0, y0, x1, y1`` in ``img`` pixels, drawn in green.
+        text_lines (list[str]): Text written at the top left.
+        gt_boxes (optional): (N, 4) boxes in ``img`` pixels, drawn in red.
+        alpha (float): Heatmap weight. Defaults to 0.5.
+
+    Returns:
+        np.ndarray: RGB uint8 image, upscaled so its short side is at least
+        ``min_side``.
+    """
+    if img.ndim == 2 or img.shape[2] == 1:
+        img = np.repeat(img.reshape(*img.shape[:2], 1), 3, axis=2)
+    h, w = img.shape[:2]
+    heat = cv2.resize(np.clip(loc_map, 0, 1).astype(np.float32), (w, h))
+    heat = cv2.applyColorMap((heat * 255).astype(np.uint8),
+                             cv2.COLORMAP_JET)[..., ::-1]
+    vis = (img.astype(np.float32) * (1 - alpha) +
+           heat.astype(np.float32) * alpha).astype(np.uint8)
+    scale = max(1, int(np.ceil(min_side / min(h, w))))
+    if scale > 1:
+        vis = cv2.resize(vis, (w * scale, h * scale),
+                         interpolation=cv2.INTER_LINEAR)
+    vis = np.ascontiguousarray(vis)
+
+    def rect(box, colour):
+        x0, y0, x1, y1 = (int(round(float(v) * scale)) for v in box)
+        cv2.rectangle(vis, (x0, y0), (x1, y1), colour, 2)
+
+    for box in ([] if gt_boxes is None else np.asarray(gt_boxes).reshape(
+            -1, 4)):
+        rect(box, (255, 0, 0))
+    rect(pred_box, (0, 255, 0))
+    return draw_cls_result(vis, text_lines, min_side=min_side)
+
+
 @HOOKS.register_module()
 class ClsVisualizationHook(Hook):
-    """Write test images with their predicted and true class to a folder.
+    """Write test images with their predicted and true class to a folder
+    (and, for localization models, the heatmap with the predicted box in
+    green and the ground-truth boxes in red).
 
     Enabled by ``tools/test.py --show-dir DIR``.
 
@@ -72,7 +116,13 @@ class ClsVisualizationHook(Hook):
                 gt = int(sample.gt_label[0])
                 lines.append(
                     f'gt: {classes[gt] if gt < len(classes) else gt}')
-            drawn = draw_cls_result(img, lines)
+            if 'loc_map' in sample:
+                drawn = draw_loc_result(
+                    img, sample.loc_map.cpu().numpy(),
+                    sample.pred_bbox.tolist(), lines,
+                    gt_boxes=sample.get('gt_bboxes'))
+            else:
+                drawn = draw_cls_result(img, lines)
             idx = sample.metainfo.get('sample_idx', self._count)
             cv2.imwrite(
                 osp.join(out_dir, f'{idx:06d}.png'),

@@ -2,6 +2,7 @@
 from .accuracy import Accuracy
 from .openset import OpenSetMetric
 from .single_label import ConfusionMatrix, SingleLabelMetric
+from .wsol import WSOLMetric
 
 __all__ = ['Accuracy', 'ConfusionMatrix', 'OpenSetMetric',
-           'SingleLabelMetric']
+           'SingleLabelMetric', 'WSOLMetric']
