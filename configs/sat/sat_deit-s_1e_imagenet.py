@@ -11,6 +11,6 @@ _base_ = [
 model = dict(head=dict(num_classes=1000, area_thr=0.35, box_threshold=0.3))
 optim_wrapper = dict(optimizer=dict(lr=1.5e-5))
 train_cfg = dict(max_epochs=1, val_begin=1, val_interval=1)
-randomness = dict(seed=6)  # train_ImageNet.py: seed 6 + rank
+randomness = dict(seed=6, diff_rank_seed=True)  # train_ImageNet.py: 6 + rank
 train_dataloader = dict(drop_last=True)
 auto_scale_lr = dict(base_batch_size=512)

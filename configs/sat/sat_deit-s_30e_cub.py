@@ -12,5 +12,7 @@ _base_ = [
 randomness = dict(seed=6)  # train.py --seed 6
 default_hooks = dict(
     logger=dict(interval=10),
-    # train.py keeps the best checkpoints by Top-1 Loc + GT-known Loc.
-    checkpoint=dict(save_best='wsol/gt_known_loc', rule='greater'))
+    # train.py keeps best_top1 / best_gt / best_loc checkpoints.
+    checkpoint=dict(
+        save_best=['wsol/top1_cls', 'wsol/gt_known_loc', 'wsol/top1_loc'],
+        rule='greater'))

@@ -45,22 +45,29 @@ def _read_table(path: str, columns: int, what: str) -> Dict[str, list]:
 class CUBDataset(BaseClsDataset):
     """CUB-200-2011 (Wah et al. 2011) in its release layout.
 
-    Samples carry ``img_path``, ``gt_label`` (0-based) and ``gt_bboxes``
-    ((1, 4) float32 ``x0, y0, x1, y1`` in original pixels, from
-    ``bounding_boxes.txt``'s ``x, y, width, height``). Training uses the
-    labels only; the WSOL metric uses the boxes.
+    Samples carry ``img_path``, ``gt_label`` (0-based) and, with
+    ``with_bbox``, ``gt_bboxes`` ((1, 4) float32 ``x0, y0, x1, y1`` in
+    original pixels, from ``bounding_boxes.txt``'s ``x, y, width,
+    height``). Training uses the labels only; the WSOL metric uses the
+    boxes.
 
     Args:
         data_root (str): The unpacked ``CUB_200_2011`` folder.
         split (str): ``'train'`` or ``'test'`` (``train_test_split.txt``).
+        with_bbox (bool, optional): Put the boxes in the samples. Defaults
+            to True for the test split only, so that training crops are
+            never dropped or checked for their boxes (weak supervision:
+            training never sees them).
         **kwargs: :class:`BaseClsDataset` arguments.
     """
 
-    def __init__(self, data_root: str, split: str = 'train', **kwargs):
+    def __init__(self, data_root: str, split: str = 'train',
+                 with_bbox: Optional[bool] = None, **kwargs):
         if split not in ('train', 'test'):
             raise ValueError(f"split must be 'train' or 'test', got "
                              f'{split!r}')
         self.split = split
+        self.with_bbox = split == 'test' if with_bbox is None else with_bbox
         super().__init__(data_root=data_root, **kwargs)
 
     def load_data_list(self) -> List[dict]:
@@ -105,11 +112,12 @@ class CUBDataset(BaseClsDataset):
                 raise ValueError(
                     f'image id {image_id} ({images[image_id][0]}): empty box '
                     f'{x, y, w, h} in bounding_boxes.txt')
-            data_list.append(
-                dict(img_path=osp.join(root, 'images', images[image_id][0]),
-                     gt_label=label,
-                     gt_bboxes=np.array([[x, y, x + w, y + h]],
-                                        dtype=np.float32)))
+            info = dict(img_path=osp.join(root, 'images', images[image_id][0]),
+                        gt_label=label)
+            if self.with_bbox:
+                info['gt_bboxes'] = np.array([[x, y, x + w, y + h]],
+                                             dtype=np.float32)
+            data_list.append(info)
         if not data_list:
             raise FileNotFoundError(
                 f'no {self.split} images listed in {root!r}; {CUB_LAYOUT}')

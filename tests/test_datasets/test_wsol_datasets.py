@@ -93,9 +93,12 @@ def test_box_outside_the_image_error_names_the_file(cub, tmp_path):
     lines = open(path).read().split('\n')
     lines[0] = '1 10.0 10.0 5000.0 20.0'
     open(path, 'w').write('\n'.join(lines))
-    ds = CUBDataset(root, split='train', pipeline=TEST_PIPELINE)
+    ds = CUBDataset(root, split='train', with_bbox=True,
+                    pipeline=TEST_PIPELINE)
     with pytest.raises(ValueError, match='Red_disc_0000.jpg.*outside'):
         ds[0]
+    # the training split carries no boxes by default: nothing to check
+    assert 'gt_bboxes' not in CUBDataset(root, split='train').get_data_info(0)
 
 
 def test_missing_or_malformed_metadata(cub, tmp_path):

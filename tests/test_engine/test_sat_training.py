@@ -201,3 +201,30 @@ def test_imagenet_config_reads_folders_and_voc_xml(tmp_path):
     runner.train()
     assert runner.iter == 2
     assert WSOL_KEYS <= set(runner.val_loop.run())
+
+
+def test_weight_decay_groups_as_the_official_optimizer():
+    """utils/optimizer.py: no decay for 1-D parameters and biases (the
+    attention's in_proj_bias included); the 3-D tokens are decayed, as in
+    the official code (its no_weight_decay() list is inactive)."""
+    from mmengine.optim import build_optim_wrapper
+
+    from mmssl.registry import MODELS
+    cfg = Config.fromfile(SAT)
+    cfg.model.backbone.pretrained = None
+    model = MODELS.build(cfg.model)
+    wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    names = {id(p): n for n, p in model.named_parameters()}
+    decay = {names[id(p)]: group['weight_decay']
+             for group in wrapper.optimizer.param_groups
+             for p in group['params']}
+    assert len(decay) == len(names)
+    for name in ('backbone.layers.0.attn.attn.in_proj_bias',
+                 'backbone.layers.0.ln1.weight', 'backbone.ln1.bias',
+                 'backbone.patch_embed.projection.bias', 'head.conv.bias'):
+        assert decay[name] == 0, name
+    for name in ('backbone.loc_token', 'backbone.loc_embed',
+                 'backbone.pos_embed', 'backbone.cls_token',
+                 'backbone.layers.0.attn.attn.in_proj_weight',
+                 'head.conv.weight'):
+        assert decay[name] == 0.05, name

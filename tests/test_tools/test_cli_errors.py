@@ -125,6 +125,7 @@ def test_box_outside_image_in_a_worker_names_the_file(tmp_path):
     proc = _run([TRAIN, cfg, '--work-dir', str(tmp_path / 'w'),
                  '--cfg-options', f'train_dataloader.dataset.data_root={root}',
                  f'val_dataloader.dataset.data_root={root}',
+                 'train_dataloader.dataset.with_bbox=True',
                  'train_dataloader.num_workers=1',
                  'model.backbone.pretrained=None', 'model.head.num_classes=2',
                  'train_cfg.max_epochs=1', 'train_cfg.val_begin=2'],

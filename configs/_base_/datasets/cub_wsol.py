@@ -5,6 +5,9 @@
 # Pipelines as SAT's train.py / DataLoader/CUB_200_2011.py: train
 # Resize((256, 256)) -> RandomCrop(224) -> RandomHorizontalFlip; test
 # Resize((256, 256)) -> CenterCrop(224), boxes moved with the image.
+# Resizing with Pillow's bilinear filter, as torchvision does on PIL images
+# (it anti-aliases; cv2's bilinear does not). The training split carries no
+# boxes (CUBDataset: with_bbox defaults to the test split only).
 dataset_type = 'CUBDataset'
 data_root = 'data/CUB_200_2011'
 resize_size = 256
@@ -12,14 +15,16 @@ crop_size = 224
 
 train_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(resize_size, resize_size), keep_ratio=False),
+    dict(type='Resize', scale=(resize_size, resize_size), keep_ratio=False,
+         backend='pillow'),
     dict(type='mmdet.RandomCrop', crop_size=(crop_size, crop_size)),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='PackClsInputs'),
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(resize_size, resize_size), keep_ratio=False),
+    dict(type='Resize', scale=(resize_size, resize_size), keep_ratio=False,
+         backend='pillow'),
     dict(type='CenterCrop', crop_size=crop_size),
     dict(type='PackClsInputs'),
 ]
@@ -27,7 +32,8 @@ test_pipeline = [
 # so that the map and the box cover all of it.
 infer_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(crop_size, crop_size), keep_ratio=False),
+    dict(type='Resize', scale=(crop_size, crop_size), keep_ratio=False,
+         backend='pillow'),
     dict(type='PackClsInputs'),
 ]
 

@@ -10,20 +10,23 @@ resize_size = 128
 crop_size = 112
 train_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(resize_size, resize_size), keep_ratio=False),
+    dict(type='Resize', scale=(resize_size, resize_size), keep_ratio=False,
+         backend='pillow'),
     dict(type='mmdet.RandomCrop', crop_size=(crop_size, crop_size)),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='PackClsInputs'),
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(resize_size, resize_size), keep_ratio=False),
+    dict(type='Resize', scale=(resize_size, resize_size), keep_ratio=False,
+         backend='pillow'),
     dict(type='CenterCrop', crop_size=crop_size),
     dict(type='PackClsInputs'),
 ]
 infer_pipeline = [
     dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(crop_size, crop_size), keep_ratio=False),
+    dict(type='Resize', scale=(crop_size, crop_size), keep_ratio=False,
+         backend='pillow'),
     dict(type='PackClsInputs'),
 ]
 train_dataloader = dict(

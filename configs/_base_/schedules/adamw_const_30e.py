@@ -10,7 +10,10 @@ optim_wrapper = dict(
     optimizer=dict(
         type='AdamW', lr=1e-4, betas=(0.9, 0.999), eps=1e-8,
         weight_decay=0.05),
-    paramwise_cfg=dict(norm_decay_mult=0., bias_decay_mult=0.))
+    # utils/optimizer.py: no decay for 1-D parameters (LayerNorm weights,
+    # every bias incl. the attention's in_proj_bias) and for `*.bias`.
+    paramwise_cfg=dict(
+        norm_decay_mult=0., bias_decay_mult=0., flat_decay_mult=0.))
 param_scheduler = []
 # train.py evaluates from epoch 26 on.
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=30, val_begin=26,

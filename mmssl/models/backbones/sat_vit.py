@@ -110,7 +110,8 @@ class SATVisionTransformer(VisionTransformer):
     With ``spatial_token=False`` it is a plain DeiT (the TS-CAM baseline);
     ``output_cls_attn=True`` then also returns TS-CAM's semantic-agnostic
     map at inference: the cls query's attention to the patches, averaged
-    over heads and summed over all blocks.
+    over heads and summed over all blocks (after SAT's gating in the SQA
+    blocks when both are on).
 
     Differences from mmseg's VisionTransformer, all to match DeiT/timm as
     SAT uses it: drop path on the attention branch too (mmseg's layer only
