@@ -3,11 +3,13 @@ from .base_cls_dataset import BaseClsDataset
 from .cifar import CIFAR10Dataset, CIFAR100Dataset
 from .digits import DigitsDataset, digits_split
 from .image_folder import ImageFolderDataset
+from .msd import MSDDataset
 from .semi import *  # noqa: F401,F403
 from .transforms import *  # noqa: F401,F403
 from .wsol import CUBDataset, VOCBoxClsDataset
 
 __all__ = [
     'BaseClsDataset', 'CIFAR10Dataset', 'CIFAR100Dataset', 'DigitsDataset',
-    'digits_split', 'ImageFolderDataset', 'CUBDataset', 'VOCBoxClsDataset'
+    'digits_split', 'ImageFolderDataset', 'CUBDataset', 'VOCBoxClsDataset',
+    'MSDDataset'
 ]

@@ -3,8 +3,16 @@ from .formatting import PackClsInputs
 from .loading import LoadImageFromFile
 from .processing import RandomCropPad
 from .randaugment import Cutout, RandAugment
+from .volume import (
+                     LoadNiftiFromFile,
+                     Orientation,
+                     PackVolumeInputs,
+                     ScaleIntensityWindow,
+                     Spacing,
+)
 
 __all__ = [
     'PackClsInputs', 'LoadImageFromFile', 'RandomCropPad', 'RandAugment',
-    'Cutout'
+    'Cutout', 'LoadNiftiFromFile', 'Orientation', 'Spacing',
+    'ScaleIntensityWindow', 'PackVolumeInputs'
 ]

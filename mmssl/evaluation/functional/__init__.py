@@ -1,4 +1,5 @@
 # Copyright (c) mmssl contributors. All rights reserved.
+from .seg3d import dice_score, hd95
 from .wsol import (
                    box_iou_inclusive,
                    contour_boxes,
@@ -8,6 +9,6 @@ from .wsol import (
 )
 
 __all__ = [
-    'box_iou_inclusive', 'contour_boxes', 'largest_component_box',
+    'dice_score', 'hd95', 'box_iou_inclusive', 'contour_boxes', 'largest_component_box',
     'normalize_loc_map', 'resize_loc_map'
 ]

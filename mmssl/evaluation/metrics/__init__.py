@@ -2,7 +2,8 @@
 from .accuracy import Accuracy
 from .openset import OpenSetMetric
 from .single_label import ConfusionMatrix, SingleLabelMetric
+from .volume_seg import VolumeSegMetric
 from .wsol import WSOLMetric
 
 __all__ = ['Accuracy', 'ConfusionMatrix', 'OpenSetMetric',
-           'SingleLabelMetric', 'WSOLMetric']
+           'SingleLabelMetric', 'VolumeSegMetric', 'WSOLMetric']

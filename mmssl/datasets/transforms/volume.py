@@ -1,0 +1,246 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""Loading and geometric/intensity transforms of NIfTI volumes.
+
+Arrays stay in nibabel's axis order (the i, j, k axes of the NIfTI affine)
+through the pipeline, with ``results['affine']`` kept true for the current
+array; every geometric step is recorded in ``results['geometry']`` so that
+:func:`invert_geometry` brings a prediction back to the grid of the file
+(then saved with the file's own affine and header by
+:func:`save_nifti_like`). :class:`PackVolumeInputs` hands the network the
+array with its axes reversed, (k, j, i): after ``Orientation('RAS')`` that
+is (z, y, x), axial slices first.
+"""
+import os.path as osp
+from typing import Sequence
+
+import nibabel as nib
+import numpy as np
+import torch
+from mmcv.transforms import BaseTransform
+from nibabel import orientations as nio
+from scipy import ndimage
+
+from mmssl.registry import TRANSFORMS
+
+
+def load_nifti(path: str):
+    """``(array, affine, header)`` of a NIfTI file, with one clear error
+    naming the file when it is missing, truncated or not NIfTI."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'NIfTI file not found: {path}')
+    try:
+        img = nib.load(path)
+        data = np.asanyarray(img.dataobj)
+    except Exception as e:  # nibabel/gzip/zlib raise many types
+        raise ValueError(f'cannot read NIfTI volume {path}: the file is '
+                         f'truncated, corrupt or not NIfTI ({type(e).__name__}'
+                         f': {str(e).splitlines()[0] if str(e) else ""})'
+                         ) from None
+    if data.ndim == 4 and data.shape[3] == 1:
+        data = data[..., 0]
+    if data.ndim != 3:
+        raise ValueError(f'{path}: expected a 3-D volume, got shape '
+                         f'{data.shape}')
+    return data, img.affine.copy(), img.header
+
+
+@TRANSFORMS.register_module()
+class LoadNiftiFromFile(BaseTransform):
+    """Read ``img_path`` (and ``seg_map_path`` when present) with nibabel.
+
+    Sets ``img`` (float32), ``gt_seg`` (int64), ``affine``, ``spacing``
+    (voxel sizes along the array axes, from the affine), ``ori_shape``,
+    ``ori_affine`` and an empty ``geometry`` record. The label must have
+    the image's shape and affine.
+    """
+
+    def __init__(self, with_seg: bool = True):
+        self.with_seg = with_seg
+
+    def transform(self, results: dict) -> dict:
+        path = results['img_path']
+        img, affine, _ = load_nifti(path)
+        results['img'] = np.asarray(img, dtype=np.float32)
+        results['affine'] = affine
+        results['ori_affine'] = affine.copy()
+        results['ori_shape'] = tuple(img.shape)
+        results['spacing'] = tuple(
+            float(v) for v in np.linalg.norm(affine[:3, :3], axis=0))
+        results['geometry'] = []
+        if self.with_seg and results.get('seg_map_path'):
+            seg, seg_affine, _ = load_nifti(results['seg_map_path'])
+            if seg.shape != img.shape:
+                raise ValueError(
+                    f'label {results["seg_map_path"]} has shape {seg.shape}'
+                    f', its image {path} {img.shape}')
+            if not np.allclose(seg_affine, affine, atol=1e-3):
+                raise ValueError(
+                    f'label {results["seg_map_path"]} and image {path} have '
+                    'different affines: reorient/resample them together')
+            results['gt_seg'] = np.rint(np.asarray(seg)).astype(np.int64)
+        return results
+
+
+@TRANSFORMS.register_module()
+class Orientation(BaseTransform):
+    """Reorient the arrays to ``axcodes`` (default ``'RAS'``, nibabel's
+    closest canonical), by axis flips and permutations only."""
+
+    def __init__(self, axcodes: str = 'RAS'):
+        self.axcodes = tuple(axcodes)
+
+    def transform(self, results: dict) -> dict:
+        affine = results['affine']
+        start = nio.io_orientation(affine)
+        tfm = nio.ornt_transform(start, nio.axcodes2ornt(self.axcodes))
+        shape = results['img'].shape
+        results['img'] = nio.apply_orientation(results['img'], tfm)
+        if 'gt_seg' in results:
+            results['gt_seg'] = nio.apply_orientation(results['gt_seg'], tfm)
+        results['affine'] = affine @ nio.inv_ornt_aff(tfm, shape)
+        results['spacing'] = tuple(float(v) for v in np.linalg.norm(
+            results['affine'][:3, :3], axis=0))
+        results['geometry'].append(
+            dict(op='orient', inverse=nio.ornt_transform(
+                nio.axcodes2ornt(self.axcodes), start).tolist()))
+        return results
+
+
+def _zoom(arr: np.ndarray, factors, order: int) -> np.ndarray:
+    return ndimage.zoom(arr, factors, order=order, mode='nearest',
+                        grid_mode=True)
+
+
+@TRANSFORMS.register_module()
+class Spacing(BaseTransform):
+    """Resample to the voxel size ``pixdim`` (mm, along the array axes):
+    linear for the image, nearest for the label; the affine follows (voxel
+    edges stay aligned)."""
+
+    def __init__(self, pixdim: Sequence[float], image_order: int = 1):
+        self.pixdim = tuple(float(p) for p in pixdim)
+        self.image_order = image_order
+
+    def transform(self, results: dict) -> dict:
+        shape = np.array(results['img'].shape)
+        spacing = np.array(results['spacing'])
+        new_shape = np.maximum(np.rint(shape * spacing / self.pixdim), 1)
+        factors = new_shape / shape
+        results['img'] = _zoom(results['img'], factors, self.image_order)
+        if 'gt_seg' in results:
+            results['gt_seg'] = _zoom(results['gt_seg'], factors, 0)
+        ratio = shape / new_shape  # new voxel size / old voxel size
+        affine = results['affine'].copy()
+        affine[:3, 3] = affine[:3, 3] + affine[:3, :3] @ ((ratio - 1) / 2)
+        affine[:3, :3] = affine[:3, :3] @ np.diag(ratio)
+        results['affine'] = affine
+        results['spacing'] = tuple(float(v) for v in np.linalg.norm(
+            affine[:3, :3], axis=0))
+        results['geometry'].append(
+            dict(op='resample', shape=[int(s) for s in shape]))
+        return results
+
+
+@TRANSFORMS.register_module()
+class ScaleIntensityWindow(BaseTransform):
+    """CT windowing: clip to ``[a_min, a_max]`` (HU) and map linearly to
+    ``[b_min, b_max]`` (default [0, 1])."""
+
+    def __init__(self, a_min: float, a_max: float, b_min: float = 0.,
+                 b_max: float = 1., clip: bool = True):
+        if a_max <= a_min:
+            raise ValueError('a_max must be larger than a_min')
+        self.a_min, self.a_max = float(a_min), float(a_max)
+        self.b_min, self.b_max = float(b_min), float(b_max)
+        self.clip = clip
+
+    def transform(self, results: dict) -> dict:
+        img = results['img']
+        if self.clip:
+            img = np.clip(img, self.a_min, self.a_max)
+        img = (img - self.a_min) / (self.a_max - self.a_min)
+        results['img'] = (img * (self.b_max - self.b_min) +
+                          self.b_min).astype(np.float32)
+        return results
+
+
+def invert_geometry(label: np.ndarray, geometry: Sequence[dict]
+                    ) -> np.ndarray:
+    """Bring a label volume (array axes of the pipeline's output, before
+    :class:`PackVolumeInputs`' axis reversal) back to the file's grid by
+    undoing the recorded steps in reverse order (nearest neighbour)."""
+    for step in reversed(list(geometry)):
+        if step['op'] == 'resample':
+            factors = np.array(step['shape']) / np.array(label.shape)
+            label = _zoom(label, factors, 0)
+        elif step['op'] == 'orient':
+            label = nio.apply_orientation(label, np.array(step['inverse']))
+        else:
+            raise ValueError(f'unknown geometry step {step["op"]!r}')
+    return label
+
+
+def save_nifti_like(label: np.ndarray, reference_path: str, out_path: str,
+                    geometry: Sequence[dict] = ()) -> str:
+    """Save ``label`` as NIfTI on the grid of ``reference_path``, with its
+    affine and header (data type set to uint8/int16).
+
+    Args:
+        label (np.ndarray): Label volume in the pipeline's array axes.
+        reference_path (str): The input volume it was predicted for.
+        out_path (str): Output ``.nii.gz`` path.
+        geometry (Sequence[dict]): The sample's ``geometry`` record.
+    """
+    label = invert_geometry(np.asarray(label), geometry)
+    _, affine, header = load_nifti(reference_path)
+    if label.shape != tuple(header.get_data_shape()[:3]):
+        raise ValueError(f'label shape {label.shape} does not match '
+                         f'{reference_path} {header.get_data_shape()}')
+    dtype = np.uint8 if label.max() < 256 else np.int16
+    header = header.copy()
+    header.set_data_dtype(dtype)
+    img = nib.Nifti1Image(label.astype(dtype), affine, header)
+    img.set_qform(affine, code=int(header['qform_code']) or 1)
+    img.set_sform(affine, code=int(header['sform_code']) or 1)
+    nib.save(img, out_path)
+    return out_path
+
+
+@TRANSFORMS.register_module()
+class PackVolumeInputs(BaseTransform):
+    """Pack a volume for the network: ``inputs`` (1, k, j, i) float32 (axes
+    reversed: (z, y, x) after RAS reorientation) and a
+    :class:`~mmssl.structures.VolumeDataSample` with ``gt_seg`` (same axes)
+    and the metainfo needed to evaluate and save (``img_path``,
+    ``spacing`` in the packed axis order, ``affine``, ``ori_shape``,
+    ``geometry``)."""
+
+    META_KEYS = ('img_path', 'seg_map_path', 'sample_idx', 'ori_shape',
+                 'affine', 'ori_affine', 'geometry')
+
+    def transform(self, results: dict) -> dict:
+        from mmssl.structures import VolumeDataSample
+        img = np.ascontiguousarray(results['img'].transpose(2, 1, 0))
+        sample = VolumeDataSample()
+        if 'gt_seg' in results:
+            sample.gt_seg = torch.from_numpy(np.ascontiguousarray(
+                results['gt_seg'].transpose(2, 1, 0))).long()
+        meta = {k: results[k] for k in self.META_KEYS if k in results}
+        meta['spacing'] = tuple(reversed(results['spacing']))
+        meta['img_shape'] = img.shape
+        sample.set_metainfo(meta)
+        return dict(inputs=torch.from_numpy(img)[None].float(),
+                    data_samples=sample)
+
+
+def unpack_label(label_zyx: np.ndarray) -> np.ndarray:
+    """Inverse of :class:`PackVolumeInputs`' axis reversal."""
+    return np.ascontiguousarray(np.asarray(label_zyx).transpose(2, 1, 0))
+
+
+__all__ = [
+    'LoadNiftiFromFile', 'Orientation', 'Spacing', 'ScaleIntensityWindow',
+    'PackVolumeInputs', 'invert_geometry', 'save_nifti_like', 'load_nifti',
+    'unpack_label'
+]
+

@@ -1,0 +1,95 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""Per-class Dice and HD95 (mm) of volumetric segmentations."""
+from typing import List, Optional, Sequence
+
+import numpy as np
+import torch
+from mmengine.evaluator import BaseMetric
+
+from mmssl.evaluation.functional import dice_score, hd95
+from mmssl.registry import METRICS
+
+
+@METRICS.register_module()
+class VolumeSegMetric(BaseMetric):
+    """Dice and 95th-percentile Hausdorff distance per foreground class.
+
+    Each sample carries ``pred_seg`` and ``gt_seg`` (integer label volumes
+    of the same shape, on the grid the ground truth was read on) and
+    ``spacing`` (voxel size along the array's axes, from the NIfTI header)
+    in its metainfo, so HD95 is in millimetres. Per class, the metric is
+    the mean over volumes; HD95 skips volumes where the class is absent
+    from the prediction or the ground truth (it is undefined there; the
+    count of such volumes is reported as ``hd95_undefined/<class>``).
+
+    Args:
+        classes (Sequence[str], optional): Class names, background first;
+            defaults to the dataset's ``classes``.
+        ignore_background (bool): Skip class 0. Defaults to True.
+        prefix (str, optional): Defaults to ``'seg3d'``.
+    """
+    default_prefix: Optional[str] = 'seg3d'
+
+    def __init__(self,
+                 classes: Optional[Sequence[str]] = None,
+                 ignore_background: bool = True,
+                 collect_device: str = 'cpu',
+                 prefix: Optional[str] = None):
+        super().__init__(collect_device=collect_device, prefix=prefix)
+        self.classes = None if classes is None else tuple(classes)
+        self.ignore_background = ignore_background
+
+    def _names(self) -> tuple:
+        if self.classes is not None:
+            return self.classes
+        meta = self.dataset_meta or {}
+        return tuple(meta.get('classes', ()))
+
+    def process(self, data_batch, data_samples: Sequence[dict]) -> None:
+        for sample in data_samples:
+            for key in ('pred_seg', 'gt_seg'):
+                if key not in sample:
+                    raise KeyError(f'VolumeSegMetric needs `{key}` in '
+                                   f'every sample; got {sorted(sample)}')
+            pred = torch.as_tensor(sample['pred_seg']).cpu().numpy()
+            gt = torch.as_tensor(sample['gt_seg']).cpu().numpy()
+            pred, gt = pred.reshape(pred.shape[-3:]), gt.reshape(
+                gt.shape[-3:])
+            if pred.shape != gt.shape:
+                raise ValueError(
+                    f'prediction {pred.shape} and ground truth {gt.shape} '
+                    f'of {sample.get("img_path")} differ in shape')
+            spacing = sample.get('spacing')
+            num = max(len(self._names()), int(gt.max()) + 1,
+                      int(pred.max()) + 1)
+            start = 1 if self.ignore_background else 0
+            self.results.append(dict(
+                dice=[dice_score(pred == c, gt == c)
+                      for c in range(start, num)],
+                hd95=[hd95(pred == c, gt == c, spacing)
+                      for c in range(start, num)],
+                start=start))
+
+    def compute_metrics(self, results: List[dict]) -> dict:
+        names = self._names()
+        start = results[0]['start']
+        num = max(len(r['dice']) for r in results)
+        metrics = {}
+        dices, hds = [], []
+        for k in range(num):
+            c = start + k
+            name = names[c] if c < len(names) else str(c)
+            d = [r['dice'][k] for r in results if k < len(r['dice'])]
+            h = np.array([r['hd95'][k] for r in results
+                          if k < len(r['hd95'])], dtype=float)
+            metrics[f'dice/{name}'] = float(np.mean(d) * 100)
+            defined = h[~np.isnan(h)]
+            metrics[f'hd95/{name}'] = float(defined.mean()) \
+                if len(defined) else float('nan')
+            metrics[f'hd95_undefined/{name}'] = int(np.isnan(h).sum())
+            dices.append(metrics[f'dice/{name}'])
+            hds.append(metrics[f'hd95/{name}'])
+        metrics['mDice'] = float(np.mean(dices))
+        metrics['mHD95'] = float(np.nanmean(hds)) if not np.all(
+            np.isnan(hds)) else float('nan')
+        return metrics

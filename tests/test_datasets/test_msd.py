@@ -1,0 +1,150 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""The MSD layout, NIfTI loading/reorientation/resampling with the affine
+kept from input to saved prediction, the phantom writer, and clear errors
+for bad files."""
+import gzip
+import json
+import os.path as osp
+import shutil
+
+import nibabel as nib
+import numpy as np
+import pytest
+from mmcv.transforms import Compose
+
+from mmssl.datasets import MSDDataset
+from mmssl.datasets.synthetic import make_phantom_msd
+from mmssl.datasets.transforms.volume import (
+    LoadNiftiFromFile,
+    Orientation,
+    PackVolumeInputs,
+    ScaleIntensityWindow,
+    Spacing,
+    save_nifti_like,
+    unpack_label,
+)
+
+NIB_DATA = osp.join(osp.dirname(nib.__file__), 'tests', 'data')
+
+
+@pytest.fixture(scope='module')
+def phantom(tmp_path_factory):
+    return make_phantom_msd(str(tmp_path_factory.mktemp('msd') / 'Task'),
+                            num_training=4, num_test=1, seed=3)
+
+
+def _pipeline(pixdim=(1., 1., 1.)):
+    return Compose([LoadNiftiFromFile(), Orientation('RAS'),
+                    Spacing(pixdim), ScaleIntensityWindow(-100, 240),
+                    PackVolumeInputs()])
+
+
+def test_phantom_layout_and_dataset(phantom, tmp_path):
+    meta = json.load(open(osp.join(phantom, 'dataset.json')))
+    assert meta['labels'] == {'0': 'background', '1': 'organ',
+                              '2': 'lesion'}
+    assert len(meta['training']) == 4 and len(meta['test']) == 1
+    assert 'not patient data' in meta['description']
+    train = MSDDataset(phantom)
+    assert train.metainfo['classes'] == ('background', 'organ', 'lesion')
+    info = train.get_data_info(1)
+    assert info['img_path'].endswith('imagesTr/phantom_001.nii.gz')
+    assert info['seg_map_path'].endswith('labelsTr/phantom_001.nii.gz')
+    assert len(MSDDataset(phantom, cases=[0, 2])) == 2
+    test = MSDDataset(phantom, split='test')
+    assert 'seg_map_path' not in test.get_data_info(0)
+    spacings = {nib.load(train.get_data_info(i)['img_path']).header
+                .get_zooms() for i in range(4)}
+    assert len(spacings) == 4  # the spacing varies per case
+    again = make_phantom_msd(str(tmp_path / 'again'), num_training=4,
+                             num_test=1, seed=3)
+    a = nib.load(osp.join(again, 'labelsTr', 'phantom_002.nii.gz'))
+    b = nib.load(osp.join(phantom, 'labelsTr', 'phantom_002.nii.gz'))
+    assert np.array_equal(np.asarray(a.dataobj), np.asarray(b.dataobj))
+    assert np.allclose(a.affine, b.affine)
+
+
+def test_pipeline_packs_zyx_and_labels(phantom):
+    ds = MSDDataset(phantom, pipeline=_pipeline())
+    out = ds[0]
+    sample = out['data_samples']
+    assert out['inputs'].shape[0] == 1
+    assert tuple(out['inputs'].shape[1:]) == tuple(sample.gt_seg.shape)
+    assert set(np.unique(sample.gt_seg.numpy())) == {0, 1, 2}
+    assert 0 <= float(out['inputs'].min()) <= float(out['inputs'].max()) <= 1
+    assert np.allclose(sample.spacing, (1., 1., 1.), atol=0.05)
+    assert nib.aff2axcodes(sample.affine) == ('R', 'A', 'S')
+
+
+@pytest.mark.parametrize('name', ['anatomical.nii', 'example4d.nii.gz'])
+def test_prediction_saved_with_the_input_affine(name, tmp_path):
+    """nibabel's bundled real volumes: reorient (they are LAS), resample,
+    predict, save; the saved label has the input's grid and affine and
+    lands where the prediction was made."""
+    src = osp.join(NIB_DATA, name)
+    if name == 'example4d.nii.gz':  # first frame as a 3-D volume
+        img = nib.load(src)
+        src = str(tmp_path / 'frame0.nii.gz')
+        nib.save(nib.Nifti1Image(np.asarray(img.dataobj)[..., 0],
+                                 img.affine, img.header), src)
+    orig = nib.load(src)
+    out = Compose([LoadNiftiFromFile(), Orientation('RAS'),
+                   Spacing((1.5, 1.5, 2.5)),
+                   PackVolumeInputs()])(dict(img_path=src))
+    sample = out['data_samples']
+    # "predict" a region defined in world (scanner) millimetres: x > cx and
+    # z < cz, on the processed grid via its affine
+    centre = orig.affine[:3, :3] @ (np.array(orig.shape[:3]) / 2) + \
+        orig.affine[:3, 3]
+
+    def region(shape, affine):
+        ijk = np.indices(shape).reshape(3, -1)
+        xyz = affine[:3, :3] @ ijk + affine[:3, 3:]
+        inside = (xyz[0] > centre[0] + 3) & (xyz[2] < centre[2] - 2)
+        return inside.reshape(shape)
+
+    pred_ijk = region(unpack_label(out['inputs'][0].numpy()).shape,
+                      sample.affine).astype(np.uint8)
+    path = save_nifti_like(pred_ijk, src, str(tmp_path / 'pred.nii.gz'),
+                           sample.geometry)
+    saved = nib.load(path)
+    assert saved.shape == orig.shape[:3]
+    np.testing.assert_allclose(saved.affine, orig.affine)
+    assert nib.aff2axcodes(saved.affine) == nib.aff2axcodes(orig.affine)
+    expected = region(orig.shape[:3], orig.affine)
+    assert expected.mean() > 0.1
+    # equal up to the resampled boundary voxels
+    assert ((np.asarray(saved.dataobj) > 0) == expected).mean() > 0.97
+
+
+def test_corrupt_and_truncated_volumes_name_the_file(phantom, tmp_path):
+    root = str(tmp_path / 'bad')
+    shutil.copytree(phantom, root)
+    ds = MSDDataset(root, pipeline=_pipeline())
+    truncated = ds.get_data_info(0)['img_path']
+    blob = open(truncated, 'rb').read()
+    open(truncated, 'wb').write(blob[:len(blob) // 2])
+    with pytest.raises(ValueError, match='phantom_000.nii.gz.*truncated'):
+        ds[0]
+    corrupt = ds.get_data_info(1)['seg_map_path']
+    open(corrupt, 'wb').write(gzip.compress(b'not a nifti header' * 20))
+    with pytest.raises(ValueError, match='labelsTr/phantom_001.nii.gz'):
+        ds[1]
+    # a label on another grid than its image
+    other = ds.get_data_info(2)
+    img = nib.load(other['img_path'])
+    nib.save(nib.Nifti1Image(np.zeros((4, 4, 4), np.uint8), img.affine),
+             other['seg_map_path'])
+    with pytest.raises(ValueError, match='has shape'):
+        ds[2]
+
+
+def test_missing_layout_is_explained(tmp_path):
+    with pytest.raises(FileNotFoundError, match='Medical Segmentation'):
+        MSDDataset(str(tmp_path))
+    (tmp_path / 'dataset.json').write_text(json.dumps(dict(
+        labels={'0': 'background'},
+        training=[dict(image='./imagesTr/a.nii.gz',
+                       label='./labelsTr/a.nii.gz')])))
+    with pytest.raises(FileNotFoundError, match='imagesTr/a.nii.gz'):
+        MSDDataset(str(tmp_path))

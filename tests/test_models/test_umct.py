@@ -1,0 +1,85 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""UMCT's view permutations, MC-dropout uncertainty and uncertainty-weighted
+fusion, on the worked case of shared/methods/umct.md (section 8)."""
+import math
+
+import pytest
+import torch
+
+from mmssl.models.losses.umct_losses import (
+    UMCT_VIEWS,
+    ce_dice_loss,
+    from_view,
+    mc_mean_and_variance,
+    soft_dice_loss,
+    to_view,
+    uncertainty_weighted_fusion,
+)
+
+SAMPLES = {1: [.90, .80, .85, .95], 2: [.70, .60, .80, .70],
+           3: [.40, .20, .30, .10]}
+
+
+def _view_stats():
+    means, variances = [], []
+    for v in SAMPLES.values():
+        fg = torch.tensor(v, dtype=torch.float64).view(4, 1, 1, 1)
+        probs = torch.cat([1 - fg, fg], dim=2)  # (K, B, C, voxels)
+        m, u = mc_mean_and_variance(probs)
+        means.append(m)
+        variances.append(u)
+    return means, variances
+
+
+def test_mc_variance_and_confidence():
+    means, variances = _view_stats()
+    assert [float(m[0, 1, 0]) for m in means] == pytest.approx(
+        [0.875, 0.7, 0.25])
+    assert [float(u[0, 0]) for u in variances] == pytest.approx(
+        [0.003125, 0.005, 0.0125], abs=1e-9)
+    assert [1 / float(u[0, 0]) for u in variances] == pytest.approx(
+        [320, 200, 80], rel=1e-6)
+
+
+def test_fusion_spec_case():
+    means, variances = _view_stats()
+    labels = uncertainty_weighted_fusion(means, variances, eps=0.)
+    fg = [float(y[0, 1, 0]) for y in labels]
+    assert fg == pytest.approx([0.571429, 0.75, 0.807692], abs=1e-6)
+    # the weighting flips the hard label of view 1 (the plain mean: 0.475)
+    assert fg[0] > 0.5 > (0.7 + 0.25) / 2
+    # every pseudo label is a distribution
+    for y in labels:
+        assert float(y[0, :, 0].sum()) == pytest.approx(1.0)
+    with_eps = uncertainty_weighted_fusion(means, variances, eps=1e-6)
+    assert float(with_eps[0][0, 1, 0]) == pytest.approx(0.571418, abs=1e-6)
+    with pytest.raises(ValueError):
+        uncertainty_weighted_fusion(means[:1], variances[:1])
+
+
+def test_losses_spec_case():
+    # view 1's training forward gives 0.875 at the voxel
+    logits = torch.tensor([0., math.log(7.)]).view(1, 2, 1)
+    soft = torch.tensor([1 - 0.571429, 0.571429]).view(1, 2, 1)
+    assert float(ce_dice_loss(logits, soft, 1., 0.)) == pytest.approx(
+        0.967493, abs=1e-5)
+    hard = torch.tensor([[1]])
+    assert float(ce_dice_loss(logits, hard, 1., 0.)) == pytest.approx(
+        0.133531, abs=1e-5)
+    fg = torch.tensor([0.875]).view(1, 1, 1)
+    assert float(soft_dice_loss(fg, torch.tensor([0.571429]).view(
+        1, 1, 1))) == pytest.approx(0.308642, abs=1e-4)
+
+
+def test_views_are_permutations_with_inverses():
+    x = torch.arange(2 * 3 * 4 * 5 * 6).reshape(2, 3, 4, 5, 6)
+    shapes = set()
+    for view in UMCT_VIEWS:
+        v = to_view(x, view)
+        shapes.add(tuple(v.shape[2:]))
+        assert torch.equal(from_view(v, view), x)
+        # works on unbatched (z, y, x) volumes too
+        assert torch.equal(from_view(to_view(x[0, 0], view), view), x[0, 0])
+    # axial (y, x, z), coronal (x, z, y), sagittal (y, z, x)
+    assert shapes == {(5, 6, 4), (6, 4, 5), (5, 4, 6)}
+    assert tuple(to_view(x, UMCT_VIEWS[0])[0, 0, :, :, 0].shape) == (5, 6)
