@@ -9,6 +9,6 @@ from .wsol import (
 )
 
 __all__ = [
-    'dice_score', 'hd95', 'box_iou_inclusive', 'contour_boxes', 'largest_component_box',
-    'normalize_loc_map', 'resize_loc_map'
+    'dice_score', 'hd95', 'box_iou_inclusive', 'contour_boxes',
+    'largest_component_box', 'normalize_loc_map', 'resize_loc_map'
 ]
