@@ -148,3 +148,35 @@ def test_missing_layout_is_explained(tmp_path):
                        label='./labelsTr/a.nii.gz')])))
     with pytest.raises(FileNotFoundError, match='imagesTr/a.nii.gz'):
         MSDDataset(str(tmp_path))
+
+
+def test_random_3d_transforms():
+    from mmssl.datasets.transforms.volume import (
+        RandCropByPosNeg,
+        RandFlip3D,
+        RandIntensityJitter,
+    )
+    np.random.seed(0)
+    img = np.random.rand(30, 12, 40).astype(np.float32)
+    seg = np.zeros(img.shape, np.int64)
+    seg[25:28, 2:4, 30:33] = 1  # a small corner object
+    crop = RandCropByPosNeg(16, pos=1, neg=0)
+    for _ in range(10):
+        out = crop.transform(dict(img=img.copy(), gt_seg=seg.copy()))
+        assert out['img'].shape == out['gt_seg'].shape == (16, 16, 16)
+        assert out['gt_seg'].any()  # always centred on foreground
+    # the 12-voxel axis is padded evenly (2 + 2) with zeros
+    assert (out['img'][:, :2] == 0).all() and (out['img'][:, -2:] == 0).all()
+    # without a label every crop is a random one
+    out = RandCropByPosNeg((8, 8, 8)).transform(dict(img=img.copy()))
+    assert out['img'].shape == (8, 8, 8) and 'gt_seg' not in out
+    flipped = RandFlip3D(prob=1.0, axes=(0, 2)).transform(
+        dict(img=img.copy(), gt_seg=seg.copy()))
+    assert np.array_equal(flipped['img'], img[::-1, :, ::-1])
+    assert np.array_equal(flipped['gt_seg'], seg[::-1, :, ::-1])
+    jit = RandIntensityJitter(scale=0.1, shift=0.2, prob=1.0).transform(
+        dict(img=np.ones((2, 2, 2), np.float32)))['img']
+    assert jit.dtype == np.float32 and np.allclose(jit, jit.flat[0])
+    assert 0.7 <= float(jit.flat[0]) <= 1.3 and float(jit.flat[0]) != 1
+    with pytest.raises(ValueError):
+        RandCropByPosNeg(8, pos=0, neg=0)

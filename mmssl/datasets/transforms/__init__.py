@@ -7,6 +7,9 @@ from .volume import (
                      LoadNiftiFromFile,
                      Orientation,
                      PackVolumeInputs,
+                     RandCropByPosNeg,
+                     RandFlip3D,
+                     RandIntensityJitter,
                      ScaleIntensityWindow,
                      Spacing,
 )
@@ -14,5 +17,6 @@ from .volume import (
 __all__ = [
     'PackClsInputs', 'LoadImageFromFile', 'RandomCropPad', 'RandAugment',
     'Cutout', 'LoadNiftiFromFile', 'Orientation', 'Spacing',
-    'ScaleIntensityWindow', 'PackVolumeInputs'
+    'ScaleIntensityWindow', 'PackVolumeInputs', 'RandCropByPosNeg',
+    'RandFlip3D', 'RandIntensityJitter'
 ]

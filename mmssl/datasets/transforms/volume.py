@@ -164,6 +164,98 @@ class ScaleIntensityWindow(BaseTransform):
         return results
 
 
+@TRANSFORMS.register_module()
+class RandCropByPosNeg(BaseTransform):
+    """Random patch of ``size`` voxels, centred on a foreground voxel with
+    probability ``pos / (pos + neg)`` and on any voxel otherwise (MONAI's
+    ``RandCropByPosNegLabel`` rule, one patch per call). The volume is
+    padded (image with ``pad_value``, label with 0) where it is smaller
+    than the patch; without a label (unlabeled volumes) every crop is a
+    random one.
+
+    Args:
+        size (int | Sequence[int]): Patch size (array axes); UMCT uses
+            cubic patches so that all views share one shape.
+        pos (float): Weight of foreground-centred crops. Defaults to 1.
+        neg (float): Weight of random crops. Defaults to 1.
+        pad_value (float): Image padding value. Defaults to 0.
+    """
+
+    def __init__(self, size, pos: float = 1., neg: float = 1.,
+                 pad_value: float = 0.):
+        self.size = (int(size), ) * 3 if np.isscalar(size) else tuple(
+            int(s) for s in size)
+        if pos < 0 or neg < 0 or pos + neg <= 0:
+            raise ValueError('pos and neg must be >= 0 and not both 0')
+        self.pos_ratio = pos / (pos + neg)
+        self.pad_value = pad_value
+
+    def transform(self, results: dict) -> dict:
+        img = results['img']
+        seg = results.get('gt_seg')
+        pads = [(max(s - d, 0) // 2, max(s - d, 0) - max(s - d, 0) // 2)
+                for s, d in zip(self.size, img.shape)]
+        if any(sum(p) for p in pads):
+            img = np.pad(img, pads, constant_values=self.pad_value)
+            if seg is not None:
+                seg = np.pad(seg, pads, constant_values=0)
+        rng = np.random
+        centre = None
+        if seg is not None and rng.rand() < self.pos_ratio:
+            fg = np.flatnonzero(seg > 0)
+            if len(fg):
+                centre = np.unravel_index(fg[rng.randint(len(fg))],
+                                          seg.shape)
+        if centre is None:
+            centre = [rng.randint(d) for d in img.shape]
+        starts = [int(np.clip(c - s // 2, 0, d - s))
+                  for c, s, d in zip(centre, self.size, img.shape)]
+        box = tuple(slice(a, a + s) for a, s in zip(starts, self.size))
+        results['img'] = np.ascontiguousarray(img[box])
+        if seg is not None:
+            results['gt_seg'] = np.ascontiguousarray(seg[box])
+        return results
+
+
+@TRANSFORMS.register_module()
+class RandFlip3D(BaseTransform):
+    """Flip image and label along each of ``axes`` with probability
+    ``prob`` (independently)."""
+
+    def __init__(self, prob: float = 0.5, axes: Sequence[int] = (0, 1, 2)):
+        self.prob = prob
+        self.axes = tuple(axes)
+
+    def transform(self, results: dict) -> dict:
+        for axis in self.axes:
+            if np.random.rand() < self.prob:
+                results['img'] = np.ascontiguousarray(
+                    np.flip(results['img'], axis))
+                if 'gt_seg' in results:
+                    results['gt_seg'] = np.ascontiguousarray(
+                        np.flip(results['gt_seg'], axis))
+        return results
+
+
+@TRANSFORMS.register_module()
+class RandIntensityJitter(BaseTransform):
+    """``img * (1 + s) + o`` with ``s ~ U(-scale, scale)`` and
+    ``o ~ U(-shift, shift)``, each applied with probability ``prob``."""
+
+    def __init__(self, scale: float = 0.1, shift: float = 0.1,
+                 prob: float = 0.5):
+        self.scale, self.shift, self.prob = scale, shift, prob
+
+    def transform(self, results: dict) -> dict:
+        img = results['img']
+        if np.random.rand() < self.prob:
+            img = img * (1 + np.random.uniform(-self.scale, self.scale))
+        if np.random.rand() < self.prob:
+            img = img + np.random.uniform(-self.shift, self.shift)
+        results['img'] = img.astype(np.float32)
+        return results
+
+
 def invert_geometry(label: np.ndarray, geometry: Sequence[dict]
                     ) -> np.ndarray:
     """Bring a label volume (array axes of the pipeline's output, before
@@ -240,6 +332,7 @@ def unpack_label(label_zyx: np.ndarray) -> np.ndarray:
 
 __all__ = [
     'LoadNiftiFromFile', 'Orientation', 'Spacing', 'ScaleIntensityWindow',
+    'RandCropByPosNeg', 'RandFlip3D', 'RandIntensityJitter',
     'PackVolumeInputs', 'invert_geometry', 'save_nifti_like', 'load_nifti',
     'unpack_label'
 ]
