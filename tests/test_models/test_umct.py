@@ -83,3 +83,31 @@ def test_views_are_permutations_with_inverses():
     # axial (y, x, z), coronal (x, z, y), sagittal (y, z, x)
     assert shapes == {(5, 6, 4), (6, 4, 5), (5, 4, 6)}
     assert tuple(to_view(x, UMCT_VIEWS[0])[0, 0, :, :, 0].shape) == (5, 6)
+
+
+def test_asymmetric_unet_sees_one_plane_in_the_encoder():
+    from mmssl.models.backbones import AsymUNet3D
+    torch.manual_seed(0)
+    net = AsymUNet3D(1, 3, channels=(4, 8))
+    x = torch.randn(2, 1, 8, 8, 6)
+    assert net(x).shape == (2, 3, 8, 8, 6)
+    enc = net.encoder[0][0].conv
+    assert tuple(enc.kernel_size) == (3, 3, 1)
+    assert tuple(net.encoder[1][0].conv.stride) == (2, 2, 1)
+    # the encoder never mixes along the last axis (checked without the
+    # instance norm, whose statistics span the whole patch)
+    plain = AsymUNet3D(1, 3, channels=(4, 8), norm_cfg=None).eval()
+    with torch.no_grad():
+        x2 = x.clone()
+        x2[..., 0] += 1.0
+        a = plain.encoder[1](plain.encoder[0](x))
+        b = plain.encoder[1](plain.encoder[0](x2))
+    change = (a - b).abs().amax(dim=(0, 1, 2, 3))
+    assert float(change[0]) > 0 and float(change[1:].max()) == 0
+    # dropout is active in train mode only (MC sampling)
+    net.train()
+    assert not torch.equal(net(x), net(x))
+    net.eval()
+    assert torch.equal(net(x), net(x))
+    with pytest.raises(ValueError, match='divisible'):
+        net(torch.randn(1, 1, 7, 8, 6))
