@@ -111,3 +111,60 @@ def test_asymmetric_unet_sees_one_plane_in_the_encoder():
     assert torch.equal(net(x), net(x))
     with pytest.raises(ValueError, match='divisible'):
         net(torch.randn(1, 1, 7, 8, 6))
+
+
+def _umct(**kwargs):
+    from mmssl.registry import MODELS
+    cfg = dict(type='UMCTSegmentor',
+               backbone=dict(type='AsymUNet3D', channels=(4, 8)),
+               num_classes=3, mc_samples=3,
+               test_cfg=dict(roi_size=(8, 8, 8), sw_batch_size=2))
+    cfg.update(kwargs)
+    torch.manual_seed(0)
+    return MODELS.build(cfg)
+
+
+def _batch(num_labeled=2, num_unlabeled=2):
+    from mmssl.structures import VolumeDataSample
+    samples = []
+    for k in range(num_labeled + num_unlabeled):
+        s = VolumeDataSample()
+        if k < num_labeled:
+            s.gt_seg = torch.randint(0, 3, (8, 8, 8))
+        samples.append(s)
+    return torch.rand(len(samples), 1, 8, 8, 8), samples
+
+
+def test_umct_losses_views_and_schedule():
+    model = _umct(cot_start_iter=1)
+    assert len(model.nets) == 3
+    assert model.nets[0] is not model.nets[1]
+    x, samples = _batch()
+    # iteration 1: supervised only (stage 1); co-training term is a zero
+    first = model.loss(x, samples)
+    assert float(first['loss_cot'].detach()) == 0
+    assert 'pseudo_fg_ratio' not in first
+    second = model.loss(x, samples)
+    assert float(second['loss_cot'].detach()) > 0
+    assert 'pseudo_fg_ratio' in second
+    total = second['loss_sup'] + second['loss_cot']
+    total.backward()
+    assert all(p.grad is not None for p in model.parameters())
+    # pseudo labels: one soft label per view, a distribution per voxel
+    targets = model.pseudo_labels(x[2:])
+    assert len(targets) == 3 and targets[0].shape == (2, 3, 8, 8, 8)
+    torch.testing.assert_close(targets[0].sum(1), torch.ones(2, 8, 8, 8))
+    hard = _umct(hard_pseudo_label=True).pseudo_labels(x[2:])
+    assert set(hard[0].unique().tolist()) <= {0.0, 1.0}
+    # single-view supervised baseline: no co-training term at all
+    single = _umct(views=[(1, 2, 0)], lambda_cot=0.)
+    assert set(single.loss(x, samples)) == {'loss_sup', 'loss_cot'}
+    with pytest.raises(ValueError, match='permute'):
+        _umct(views=[(0, 1, 1)])
+
+
+def test_umct_predict_whole_volume_by_sliding_window():
+    model = _umct().eval()
+    out = model.predict(torch.rand(1, 1, 13, 9, 17))
+    assert out[0].pred_seg.shape == (13, 9, 17)
+    assert out[0].pred_seg.dtype == torch.int64

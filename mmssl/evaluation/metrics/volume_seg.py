@@ -15,17 +15,24 @@ class VolumeSegMetric(BaseMetric):
     """Dice and 95th-percentile Hausdorff distance per foreground class.
 
     Each sample carries ``pred_seg`` and ``gt_seg`` (integer label volumes
-    of the same shape, on the grid the ground truth was read on) and
-    ``spacing`` (voxel size along the array's axes, from the NIfTI header)
-    in its metainfo, so HD95 is in millimetres. Per class, the metric is
-    the mean over volumes; HD95 skips volumes where the class is absent
-    from the prediction or the ground truth (it is undefined there; the
-    count of such volumes is reported as ``hd95_undefined/<class>``).
+    of the same shape) and ``spacing`` (voxel size along the array's axes)
+    in its metainfo, so HD95 is in millimetres. With ``original_grid``
+    (the default) and a sample that records its label file and geometry
+    (``seg_map_path``, ``geometry``: the NIfTI pipeline's), the prediction
+    is first brought back to the label file's grid (reorientation and
+    resampling undone) and compared with the label as stored, at the
+    file's spacing: Dice and HD95 at the original resolution. Per class,
+    the metric is the mean over volumes; HD95 skips volumes where the
+    class is absent from the prediction or the ground truth (it is
+    undefined there; the count of such volumes is reported as
+    ``hd95_undefined/<class>``).
 
     Args:
         classes (Sequence[str], optional): Class names, background first;
             defaults to the dataset's ``classes``.
         ignore_background (bool): Skip class 0. Defaults to True.
+        original_grid (bool): Evaluate on the label file's grid when
+            the sample allows it. Defaults to True.
         prefix (str, optional): Defaults to ``'seg3d'``.
     """
     default_prefix: Optional[str] = 'seg3d'
@@ -33,11 +40,13 @@ class VolumeSegMetric(BaseMetric):
     def __init__(self,
                  classes: Optional[Sequence[str]] = None,
                  ignore_background: bool = True,
+                 original_grid: bool = True,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.classes = None if classes is None else tuple(classes)
         self.ignore_background = ignore_background
+        self.original_grid = original_grid
 
     def _names(self) -> tuple:
         if self.classes is not None:
@@ -55,11 +64,23 @@ class VolumeSegMetric(BaseMetric):
             gt = torch.as_tensor(sample['gt_seg']).cpu().numpy()
             pred, gt = pred.reshape(pred.shape[-3:]), gt.reshape(
                 gt.shape[-3:])
+            spacing = sample.get('spacing')
+            if self.original_grid and sample.get('seg_map_path') and \
+                    sample.get('geometry') is not None:
+                from mmssl.datasets.transforms.volume import (
+                    invert_geometry,
+                    load_nifti,
+                    unpack_label,
+                )
+                pred = invert_geometry(unpack_label(pred),
+                                       sample['geometry'])
+                gt, affine, _ = load_nifti(sample['seg_map_path'])
+                gt = np.rint(np.asarray(gt)).astype(np.int64)
+                spacing = tuple(np.linalg.norm(affine[:3, :3], axis=0))
             if pred.shape != gt.shape:
                 raise ValueError(
                     f'prediction {pred.shape} and ground truth {gt.shape} '
                     f'of {sample.get("img_path")} differ in shape')
-            spacing = sample.get('spacing')
             num = max(len(self._names()), int(gt.max()) + 1,
                       int(pred.max()) + 1)
             start = 1 if self.ignore_background else 0

@@ -83,10 +83,15 @@ def uncertainty_weighted_fusion(means: Sequence[torch.Tensor],
         raise ValueError('fusion needs at least two views, each with a '
                          'mean and a variance')
     conf = [1. / (v + eps) for v in variances]
-    total_c = sum(conf)
-    total_cp = sum(c.unsqueeze(1) * m for c, m in zip(conf, means))
-    return [(total_cp - c.unsqueeze(1) * m) / (total_c - c).unsqueeze(1)
-            for c, m in zip(conf, means)]
+    labels = []
+    for i in range(len(means)):
+        # summed over the others explicitly: subtracting view i from a
+        # total would cancel badly when one confidence is huge
+        others = [j for j in range(len(means)) if j != i]
+        num = sum(conf[j].unsqueeze(1) * means[j] for j in others)
+        den = sum(conf[j] for j in others).unsqueeze(1)
+        labels.append(num / den)
+    return labels
 
 
 def soft_dice_loss(probs: torch.Tensor, target: torch.Tensor,

@@ -1,0 +1,189 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""UMCT: uncertainty-aware multi-view co-training for semi-supervised 3-D
+segmentation (Xia et al., WACV 2020 / MedIA 2020; spec
+shared/methods/umct.md, no official code)."""
+from typing import List, Optional, Sequence
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmengine.model import BaseModel
+
+from mmssl.models.losses.umct_losses import (
+    UMCT_VIEWS,
+    ce_dice_loss,
+    from_view,
+    mc_mean_and_variance,
+    to_view,
+    uncertainty_weighted_fusion,
+)
+from mmssl.models.utils.sliding_window import sliding_window_inference
+from mmssl.registry import MODELS
+from mmssl.structures import VolumeDataSample
+
+
+@MODELS.register_module()
+class UMCTSegmentor(BaseModel):
+    """One 3-D network per view, trained together (spec section 4).
+
+    Each view ``i`` sees the patch with its axes permuted (``views[i]``,
+    section 2) and its logits are permuted back to the common (z, y, x)
+    frame. Per training step, on a batch of labeled and unlabeled patches
+    (told apart by ``gt_seg`` in the data samples):
+
+    - ``loss_sup`` = sum over views of ``0.5 CE + 0.5 soft Dice`` against
+      the label (labeled patches);
+    - from iteration ``cot_start_iter`` on, ``loss_cot`` = ``lambda_cot`` x
+      sum over views of the same loss against that view's pseudo label:
+      the other views' Monte-Carlo means (``mc_samples`` dropout passes,
+      no gradient), averaged per voxel with confidence ``1 / (variance +
+      eps)`` (unlabeled patches; section 4.2). ``uncertainty=False`` fuses
+      with equal weights (ablation), ``hard_pseudo_label=True`` uses the
+      argmax (ablation).
+
+    With one view and ``lambda_cot=0`` it is the supervised single-view
+    baseline; with three views and ``lambda_cot=0``, the supervised
+    multi-view one. At test time each view predicts the whole volume by
+    sliding windows (``test_cfg``) and the views' softmax outputs are
+    averaged (section 5).
+
+    Args:
+        backbone (dict): The per-view network (e.g. ``AsymUNet3D``);
+            views do not share weights.
+        num_classes (int): Classes with background.
+        views (Sequence[Sequence[int]]): Axis permutations of the views.
+            Defaults to UMCT's axial, coronal, sagittal.
+        lambda_cot (float): Co-training weight. Defaults to 0.2 (spec
+            section 4.3).
+        cot_start_iter (int): Iterations of supervised training first (the
+            spec's stage 1). Defaults to 0.
+        mc_samples (int): Dropout passes per view for the uncertainty.
+            Defaults to 8 (spec section 4.3, K = 8-10).
+        uncertainty (bool): Weight the fusion by confidence. Defaults to
+            True.
+        hard_pseudo_label (bool): Argmax pseudo labels. Defaults to False.
+        eps (float): Of the confidence. Defaults to 1e-6.
+        test_cfg (dict): ``roi_size``, ``overlap`` (0.5), ``mode``
+            (``'gaussian'``), ``sw_batch_size`` of the sliding window.
+    """
+
+    def __init__(self,
+                 backbone: dict,
+                 num_classes: int,
+                 views: Sequence[Sequence[int]] = UMCT_VIEWS,
+                 lambda_cot: float = 0.2,
+                 cot_start_iter: int = 0,
+                 mc_samples: int = 8,
+                 uncertainty: bool = True,
+                 hard_pseudo_label: bool = False,
+                 eps: float = 1e-6,
+                 test_cfg: Optional[dict] = None,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None):
+        if data_preprocessor is None:
+            data_preprocessor = dict(type='VolumeDataPreprocessor')
+        super().__init__(data_preprocessor=data_preprocessor,
+                         init_cfg=init_cfg)
+        self.views = [tuple(int(a) for a in v) for v in views]
+        for v in self.views:
+            if sorted(v) != [0, 1, 2]:
+                raise ValueError(f'a view must permute (0, 1, 2); got {v}')
+        self.nets = nn.ModuleList(
+            [MODELS.build(dict(backbone, num_classes=num_classes))
+             for _ in self.views])
+        self.num_classes = num_classes
+        self.lambda_cot = lambda_cot
+        self.cot_start_iter = cot_start_iter
+        self.mc_samples = mc_samples
+        self.uncertainty = uncertainty
+        self.hard_pseudo_label = hard_pseudo_label
+        self.eps = eps
+        self.test_cfg = dict(roi_size=(32, 32, 32), overlap=0.5,
+                             mode='gaussian', sw_batch_size=4)
+        self.test_cfg.update(test_cfg or {})
+        self.register_buffer('num_steps', torch.zeros((), dtype=torch.long))
+
+    def view_logits(self, i: int, x: torch.Tensor) -> torch.Tensor:
+        """Logits of view ``i`` in the common frame."""
+        v = self.views[i]
+        return from_view(self.nets[i](to_view(x, v)), v)
+
+    def forward(self, inputs: torch.Tensor,
+                data_samples: Optional[List[VolumeDataSample]] = None,
+                mode: str = 'tensor'):
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
+        if mode == 'tensor':
+            return torch.stack([self.view_logits(i, inputs).softmax(1)
+                                for i in range(len(self.views))]).mean(0)
+        raise RuntimeError(f"invalid mode {mode!r}: use 'loss', 'predict' "
+                           "or 'tensor'")
+
+    @torch.no_grad()
+    def pseudo_labels(self, x: torch.Tensor) -> List[torch.Tensor]:
+        """Every view's fused pseudo label for the unlabeled batch ``x``."""
+        means, variances = [], []
+        for j in range(len(self.views)):
+            samples = torch.stack([
+                self.view_logits(j, x).softmax(1)
+                for _ in range(self.mc_samples)
+            ])
+            mean, var = mc_mean_and_variance(samples)
+            means.append(mean)
+            variances.append(var if self.uncertainty else
+                             torch.zeros_like(var))
+        targets = uncertainty_weighted_fusion(means, variances, self.eps)
+        if self.hard_pseudo_label:
+            targets = [F.one_hot(t.argmax(1), self.num_classes).movedim(
+                -1, 1).to(t.dtype) for t in targets]
+        return targets
+
+    def loss(self, inputs: torch.Tensor,
+             data_samples: List[VolumeDataSample]) -> dict:
+        self.num_steps += 1
+        lab = [k for k, s in enumerate(data_samples) if 'gt_seg' in s]
+        unl = [k for k, s in enumerate(data_samples) if 'gt_seg' not in s]
+        logits = [self.view_logits(i, inputs)
+                  for i in range(len(self.views))]
+        device = inputs.device
+        losses = {}
+        if lab:
+            gt = torch.stack([data_samples[k].gt_seg for k in lab]).to(
+                device)
+            losses['loss_sup'] = sum(
+                ce_dice_loss(lg[lab], gt) for lg in logits)
+        cot_on = (unl and self.lambda_cot > 0 and len(self.views) > 1
+                  and int(self.num_steps) > self.cot_start_iter)
+        if cot_on:
+            targets = self.pseudo_labels(inputs[unl])
+            losses['loss_cot'] = self.lambda_cot * sum(
+                ce_dice_loss(lg[unl], t) for lg, t in zip(logits, targets))
+            with torch.no_grad():
+                fg = torch.stack([t.argmax(1) > 0 for t in targets])
+                losses['pseudo_fg_ratio'] = fg.float().mean()
+        elif unl:
+            # keep every parameter in the graph (DDP) with a zero term
+            losses['loss_cot'] = sum(lg[unl].sum() for lg in logits) * 0.
+        return losses
+
+    @torch.no_grad()
+    def predict(self, inputs: torch.Tensor,
+                data_samples: Optional[List[VolumeDataSample]] = None
+                ) -> List[VolumeDataSample]:
+        cfg = self.test_cfg
+        if data_samples is None:
+            data_samples = [VolumeDataSample() for _ in range(len(inputs))]
+        for b, sample in enumerate(data_samples):
+            x = inputs[b:b + 1]
+            probs = 0
+            for i in range(len(self.views)):
+                probs = probs + sliding_window_inference(
+                    x, cfg['roi_size'],
+                    lambda t, i=i: self.view_logits(i, t).softmax(1),
+                    overlap=cfg['overlap'], mode=cfg['mode'],
+                    sw_batch_size=cfg['sw_batch_size'])
+            probs = probs / len(self.views)
+            sample.pred_seg = probs[0].argmax(0).cpu()
+        return data_samples
