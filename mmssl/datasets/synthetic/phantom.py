@@ -82,7 +82,7 @@ def make_phantom_case(rng: np.random.Generator
 
 
 def make_phantom_msd(out_dir: str,
-                     num_training: int = 10,
+                     num_training: int = 14,
                      num_test: int = 2,
                      seed: int = 0) -> str:
     """Write ``num_training`` labeled and ``num_test`` unlabeled phantoms
