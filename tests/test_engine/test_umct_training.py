@@ -79,3 +79,40 @@ def test_phantom_configs_train_and_test(path, tmp_path, phantoms):
                           'test_dataloader.dataset.cases=[4]',
                           'model.backbone.channels=[4,8]'])
     assert out['seg3d/mDice'] == pytest.approx(metrics['seg3d/mDice'])
+
+
+@pytest.mark.parametrize('name', ['umct_asym-unet3d_25k_nih-pancreas-6l.py',
+                                  'umct_asym-unet3d_25k_nih-pancreas-12l.py'])
+def test_paper_configs_run_one_iteration(name, tmp_path, phantoms):
+    """The NIH pancreas configs load, build and train one iteration (batch
+    and patch shrunk for the CPU) on MSD-layout data."""
+    path = osp.join(UMCT_DIR, name)
+    cfg = Config.fromfile(path)
+    assert cfg.train_cfg.max_iters == 25000
+    assert cfg.model.cot_start_iter == 20000
+    assert cfg.train_dataloader.sampler.source_ratio == [4, 16]
+    assert cfg.train_dataloader.dataset.num_labeled in (6, 12)
+    assert len(cfg.train_dataloader.dataset.dataset.cases) == 62
+    assert len(cfg.val_dataloader.dataset.cases) == 20
+    cfg.work_dir = str(tmp_path)
+    set_data_root(cfg._cfg_dict, phantoms)
+    ds = cfg.train_dataloader.dataset
+    ds.dataset.cases = [0, 1, 2, 3]
+    ds.num_labeled = 1
+    for pipe in (ds.labeled_pipeline, ds.unlabeled_pipeline):
+        for t in pipe:
+            if t['type'] == 'RandCropByPosNeg':
+                t['size'] = 16
+    cfg.train_dataloader.batch_size = 2
+    cfg.train_dataloader.sampler.batch_size = 2
+    cfg.train_dataloader.sampler.source_ratio = [1, 1]
+    cfg.train_dataloader.num_workers = 0
+    cfg.train_dataloader.persistent_workers = False
+    cfg.model.backbone.channels = (4, 8, 16, 32)
+    cfg.model.cot_start_iter = 0
+    cfg.model.mc_samples = 2
+    cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=1)
+    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    assert runner.iter == 1
