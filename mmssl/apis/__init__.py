@@ -1,4 +1,5 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 from .inferencer import ImageClassificationInferencer
+from .volume_inferencer import VolumeSegInferencer
 
-__all__ = ['ImageClassificationInferencer']
+__all__ = ['ImageClassificationInferencer', 'VolumeSegInferencer']

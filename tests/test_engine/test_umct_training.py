@@ -80,6 +80,22 @@ def test_phantom_configs_train_and_test(path, tmp_path, phantoms):
                           'model.backbone.channels=[4,8]'])
     assert out['seg3d/mDice'] == pytest.approx(metrics['seg3d/mDice'])
 
+    if path != UMCT:
+        return
+    # the demo: a label volume nibabel reads back with the input's affine
+    import nibabel as nib
+    import numpy as np
+
+    from demo import volume_demo
+    volume = osp.join(phantoms, 'imagesTs', 'phantom_005.nii.gz')
+    result = volume_demo.main([volume, '-', ckpt, '--out-dir',
+                               str(tmp_path / 'demo')])
+    saved, src = nib.load(result['nifti']), nib.load(volume)
+    assert saved.shape == src.shape
+    np.testing.assert_allclose(saved.affine, src.affine)
+    assert set(np.unique(np.asarray(saved.dataobj))) <= {0, 1, 2}
+    assert osp.getsize(result['montage']) > 0
+
 
 @pytest.mark.parametrize('name', ['umct_asym-unet3d_25k_nih-pancreas-6l.py',
                                   'umct_asym-unet3d_25k_nih-pancreas-12l.py'])
