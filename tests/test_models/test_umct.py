@@ -168,3 +168,11 @@ def test_umct_predict_whole_volume_by_sliding_window():
     out = model.predict(torch.rand(1, 1, 13, 9, 17))
     assert out[0].pred_seg.shape == (13, 9, 17)
     assert out[0].pred_seg.dtype == torch.int64
+
+
+def test_labels_beyond_num_classes_are_reported():
+    model = _umct(num_classes=2)
+    x, samples = _batch()
+    samples[0].gt_seg[0, 0, 0] = 2
+    with pytest.raises(ValueError, match='num_classes=2'):
+        model.loss(x, samples)

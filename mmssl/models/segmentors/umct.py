@@ -152,6 +152,12 @@ class UMCTSegmentor(BaseModel):
         if lab:
             gt = torch.stack([data_samples[k].gt_seg for k in lab]).to(
                 device)
+            if int(gt.max()) >= self.num_classes or int(gt.min()) < 0:
+                bad = [data_samples[k].metainfo.get('seg_map_path')
+                       for k in lab]
+                raise ValueError(
+                    f'labels {int(gt.min())}..{int(gt.max())} in {bad} do '
+                    f'not fit num_classes={self.num_classes}')
             losses['loss_sup'] = sum(
                 ce_dice_loss(lg[lab], gt) for lg in logits)
         cot_on = (unl and self.lambda_cot > 0 and len(self.views) > 1
