@@ -83,6 +83,27 @@ def test_leaderboard_wsol_suite_rows(tmp_path):
     assert not (tmp_path / 'leaderboard.png').exists()
 
 
+def test_leaderboard_phantom_suite_rows(tmp_path):
+    """The UMCT phantom suite: methods named from the model (views,
+    co-training weight), labeled volumes, Dice/HD95 metrics."""
+    lb = _load('leaderboard')
+    for config, dice in zip(lb.SUITES['phantom-umct'], (60., 65., 70.)):
+        name = osp.splitext(osp.basename(config))[0]
+        run = tmp_path / name / 'seed0'
+        run.mkdir(parents=True)
+        json.dump(dict(config=config, seed=0, wall_time_s=60.0,
+                       values=dict(zip(lb.VOLUME_METRICS,
+                                       (dice, dice + 10, dice - 20, 5., 4.)))),
+                  open(run / 'result.json', 'w'))
+    lb.main(['--suite', 'phantom-umct', '--collect', '--seeds', '0',
+             '--work-dir', str(tmp_path)])
+    md = (tmp_path / 'leaderboard.md').read_text().splitlines()
+    assert md[0].startswith('| method | labeled volumes | mean seg3d/mDice')
+    assert [line.split(' | ')[0].strip('| ') for line in md[2:]] == [
+        'UMCT', 'Supervised (3 views)', 'Supervised (1 view)']
+    assert md[2].startswith('| UMCT | 2 | 70.00 |')
+
+
 @pytest.mark.parametrize('method,baseline', [
     ('iomatch/iomatch_digits-cnn_2k_digits-6-24.py',
      'fixmatch/fixmatch_digits-cnn_2k_digits-6-24.py'),

@@ -82,14 +82,28 @@ SUITES = {
         'configs/sat/sat_vit-t-p8_30e_synthetic-cub.py',
         'configs/sat/tscam_vit-t-p8_30e_synthetic-cub.py',
     ],
+    # Semi-supervised 3-D segmentation on the MSD-layout phantoms (written
+    # to data/phantom_msd if absent): 2 labeled + 8 unlabeled training
+    # volumes, 4 test volumes; supervised single view, supervised three
+    # views, UMCT; Dice and HD95 (mm) on the labels' own grid.
+    'phantom-umct': [
+        'configs/umct/supervised-sv_asym-unet3d_300i_phantom-2l.py',
+        'configs/umct/supervised-mv_asym-unet3d_300i_phantom-2l.py',
+        'configs/umct/umct_asym-unet3d_300i_phantom-2l.py',
+    ],
 }
 # Metrics of a suite (the first one is plotted); default: top-1 accuracy.
 OPENSET_METRICS = ['openset/closed_acc', 'openset/auroc',
                    'openset/balanced_acc']
 WSOL_METRICS = ['wsol/gt_known_loc', 'wsol/top1_loc', 'wsol/top1_cls',
                 'wsol/maxboxacc_v2']
+VOLUME_METRICS = ['seg3d/mDice', 'seg3d/dice/organ', 'seg3d/dice/lesion',
+                  'seg3d/hd95/organ', 'seg3d/hd95/lesion']
 SUITE_METRICS = {'digits-openset': OPENSET_METRICS,
-                 'synthetic-cub-wsol': WSOL_METRICS}
+                 'synthetic-cub-wsol': WSOL_METRICS,
+                 'phantom-umct': VOLUME_METRICS}
+# Header of the labels column, by suite (default: labels per class).
+LABELS_HEADER = {'phantom-umct': 'labeled volumes'}
 HEAD_NAMES = {'FixMatchHead': 'FixMatch', 'SupervisedHead': 'Supervised',
               'LinearClsHead': 'Supervised', 'IOMatchHead': 'IOMatch',
               'ShrinkMatchHead': 'ShrinkMatch', 'WADHead': 'WAD',
@@ -104,6 +118,13 @@ WSOL_PRETRAIN_CKPT = 'checkpoints/vit-t-p8_synthetic-cub-pretrain.pth'
 def prepare_suite_data(suite: str, work_dir: str) -> None:
     """Write the generated data and the pretrained weights a suite needs
     when they are not there."""
+    if suite == 'phantom-umct':
+        root = osp.join(ROOT, 'data', 'phantom_msd')
+        if not osp.isfile(osp.join(root, 'dataset.json')):
+            from mmssl.datasets.synthetic import make_phantom_msd
+            print(f'[leaderboard] writing the phantoms to {root}')
+            make_phantom_msd(root)
+        return
     if suite != 'synthetic-cub-wsol':
         return
     root = osp.join(ROOT, 'data', 'synthetic_cub')
@@ -177,10 +198,16 @@ def describe(config: str) -> dict:
     from mmengine.config import Config
     cfg = Config.fromfile(osp.join(ROOT, config) if not osp.isfile(config)
                           else config)
-    head = cfg.model.head.type.split('.')[-1]
     dataset = cfg.train_dataloader.dataset
-    labels = dataset.get('num_labels_per_class')
     base = dataset.get('dataset', dataset)
+    if cfg.model.type == 'UMCTSegmentor':
+        views = len(cfg.model.get('views', (0, 1, 2)))
+        method = 'UMCT' if cfg.model.get('lambda_cot', 0.2) > 0 else \
+            f'Supervised ({views} view{"s" if views > 1 else ""})'
+        return dict(method=method, labels_per_class=dataset.get(
+            'num_labeled'), dataset=base.get('type', '?'), openset=False)
+    head = cfg.model.head.type.split('.')[-1]
+    labels = dataset.get('num_labels_per_class')
     method = HEAD_NAMES.get(head, head.replace('Head', ''))
     if head == 'WSOLConvHead':
         method = LOC_MAP_NAMES.get(cfg.model.head.get('loc_map'), method)
@@ -296,14 +323,15 @@ def sklearn_rows(labels_per_class, seeds) -> list:
     return rows
 
 
-def write_leaderboard(rows: list, out_dir: str, metrics: list) -> None:
+def write_leaderboard(rows: list, out_dir: str, metrics: list,
+                      labels_header: str = 'labels/class') -> None:
     """Rows hold per-metric lists ``mean`` and ``std`` (in ``metrics``'
     order); the first metric sorts the rows and is plotted."""
     os.makedirs(out_dir, exist_ok=True)
     metric = metrics[0]
     rows = sorted(rows,
                   key=lambda r: (r['labels_per_class'] or 0, -r['mean'][0]))
-    header = ['method', 'labels/class']
+    header = ['method', labels_header]
     for m in metrics:
         header += [f'mean {m}', 'std (ddof 0)']
     header += ['seeds', 'wall time (s)', 'config']
@@ -394,7 +422,8 @@ def main(argv=None):
         rows += sklearn_rows(digits_labels, args.seeds)
     if not rows:
         raise SystemExit('nothing to write: no finished runs')
-    write_leaderboard(rows, out_dir, args.metrics)
+    write_leaderboard(rows, out_dir, args.metrics,
+                      LABELS_HEADER.get(args.suite, 'labels/class'))
 
 
 if __name__ == '__main__':
