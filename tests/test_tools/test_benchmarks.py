@@ -133,3 +133,14 @@ def test_train_speed_for_wad(tmp_path):
     ])
     assert out['images_per_step'] == 32 + 32
     assert out['ratio'] > 0
+
+
+def test_sliding_window_speed_runs(tmp_path):
+    """Timings are reported, not asserted; without MONAI there is no
+    comparison row."""
+    sw = _load('sliding_window_speed')
+    out = sw.main(['--shape', '20', '18', '24', '--roi', '16', '--repeats',
+                   '1', '--json', str(tmp_path / 'sw.json'), '--no-monai'])
+    assert out['mmssl_voxels_per_s'] > 0
+    assert 'monai_s' not in out
+    assert json.load(open(tmp_path / 'sw.json'))['shape'] == [20, 18, 24]
