@@ -93,10 +93,9 @@ def sliding_window_inference(
     steps = [max(int(r * (1 - overlap)), 1) for r in roi]
     corners = list(itertools.product(
         *[_starts(s, r, st) for s, r, st in zip(padded, roi, steps)]))
-    if mode == 'gaussian':
-        weight = gaussian_importance_map(roi, sigma_scale, x.device)
-    else:
-        weight = torch.ones(roi, device=x.device)
+    # constant blending adds plain window outputs (no multiply by ones)
+    weight = gaussian_importance_map(roi, sigma_scale, x.device) \
+        if mode == 'gaussian' else None
     out = count = None
     b = x.shape[0]
     for i in range(0, len(corners), sw_batch_size):
@@ -113,8 +112,12 @@ def sliding_window_inference(
         for k, corner in enumerate(chunk):
             region = (slice(None), slice(None)) + tuple(
                 slice(c, c + r) for c, r in zip(corner, roi))
-            out[region] += pred[k * b:(k + 1) * b] * weight
-            count[region] += weight
+            if weight is None:
+                out[region] += pred[k * b:(k + 1) * b]
+                count[region] += 1
+            else:
+                out[region] += pred[k * b:(k + 1) * b] * weight
+                count[region] += weight
     out = out / count
     crop = (slice(None), slice(None)) + tuple(
         slice(lo, lo + s) for (lo, _), s in zip(pads, spatial))
