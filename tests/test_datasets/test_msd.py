@@ -180,3 +180,22 @@ def test_random_3d_transforms():
     assert 0.7 <= float(jit.flat[0]) <= 1.3 and float(jit.flat[0]) != 1
     with pytest.raises(ValueError):
         RandCropByPosNeg(8, pos=0, neg=0)
+
+
+def test_crop_by_label_classes():
+    from mmssl.datasets.transforms.volume import RandCropByLabelClasses
+    np.random.seed(1)
+    img = np.random.rand(40, 40, 40).astype(np.float32)
+    seg = np.zeros(img.shape, np.int64)
+    seg[5:25, 5:25, 5:25] = 1
+    seg[30:32, 30:32, 30:32] = 2  # a small lesion far from the organ
+    crop = RandCropByLabelClasses(8, ratios=[0, 0, 1])
+    for _ in range(5):
+        out = crop.transform(dict(img=img.copy(), gt_seg=seg.copy()))
+        assert (out['gt_seg'] == 2).any()
+    # a class absent from the volume falls back to a random centre
+    out = RandCropByLabelClasses(8, ratios=[0, 0, 0, 1]).transform(
+        dict(img=img.copy(), gt_seg=seg.copy()))
+    assert out['img'].shape == (8, 8, 8)
+    with pytest.raises(ValueError, match='ratios'):
+        RandCropByLabelClasses(8, ratios=[0, 0])

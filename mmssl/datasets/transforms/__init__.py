@@ -7,7 +7,8 @@ from .volume import (
                      LoadNiftiFromFile,
                      Orientation,
                      PackVolumeInputs,
-                     RandCropByPosNeg,
+                     RandCropByLabelClasses,
+    RandCropByPosNeg,
                      RandFlip3D,
                      RandIntensityJitter,
                      ScaleIntensityWindow,
@@ -18,5 +19,5 @@ __all__ = [
     'PackClsInputs', 'LoadImageFromFile', 'RandomCropPad', 'RandAugment',
     'Cutout', 'LoadNiftiFromFile', 'Orientation', 'Spacing',
     'ScaleIntensityWindow', 'PackVolumeInputs', 'RandCropByPosNeg',
-    'RandFlip3D', 'RandIntensityJitter'
+    'RandCropByLabelClasses', 'RandFlip3D', 'RandIntensityJitter'
 ]

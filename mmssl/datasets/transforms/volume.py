@@ -190,6 +190,16 @@ class RandCropByPosNeg(BaseTransform):
         self.pos_ratio = pos / (pos + neg)
         self.pad_value = pad_value
 
+    def _centre(self, seg):
+        """A foreground voxel with probability ``pos_ratio``, else None
+        (a random centre)."""
+        if seg is None or np.random.rand() >= self.pos_ratio:
+            return None
+        fg = np.flatnonzero(seg > 0)
+        if not len(fg):
+            return None
+        return np.unravel_index(fg[np.random.randint(len(fg))], seg.shape)
+
     def transform(self, results: dict) -> dict:
         img = results['img']
         seg = results.get('gt_seg')
@@ -199,15 +209,9 @@ class RandCropByPosNeg(BaseTransform):
             img = np.pad(img, pads, constant_values=self.pad_value)
             if seg is not None:
                 seg = np.pad(seg, pads, constant_values=0)
-        rng = np.random
-        centre = None
-        if seg is not None and rng.rand() < self.pos_ratio:
-            fg = np.flatnonzero(seg > 0)
-            if len(fg):
-                centre = np.unravel_index(fg[rng.randint(len(fg))],
-                                          seg.shape)
+        centre = self._centre(seg)
         if centre is None:
-            centre = [rng.randint(d) for d in img.shape]
+            centre = [np.random.randint(d) for d in img.shape]
         starts = [int(np.clip(c - s // 2, 0, d - s))
                   for c, s, d in zip(centre, self.size, img.shape)]
         box = tuple(slice(a, a + s) for a, s in zip(starts, self.size))
@@ -215,6 +219,41 @@ class RandCropByPosNeg(BaseTransform):
         if seg is not None:
             results['gt_seg'] = np.ascontiguousarray(seg[box])
         return results
+
+
+@TRANSFORMS.register_module()
+class RandCropByLabelClasses(RandCropByPosNeg):
+    """Random patch centred on a voxel of a class drawn with ``ratios``
+    (MONAI's ``RandCropByLabelClasses`` rule, one patch per call): with
+    ``ratios=(1, 1, 1)`` a third of the patches are centred on background,
+    organ and lesion each, so that a small class is seen as often as a
+    large one. A class absent from the volume falls back to a random
+    centre; without a label every crop is a random one.
+
+    Args:
+        size (int | Sequence[int]): Patch size.
+        ratios (Sequence[float]): Weight of each class, background first.
+        pad_value (float): Image padding value. Defaults to 0.
+    """
+
+    def __init__(self, size, ratios: Sequence[float],
+                 pad_value: float = 0.):
+        super().__init__(size, pos=1., neg=0., pad_value=pad_value)
+        ratios = np.asarray(ratios, dtype=float)
+        if ratios.ndim != 1 or (ratios < 0).any() or ratios.sum() <= 0:
+            raise ValueError('ratios must be non-negative weights, one per '
+                             'class, not all 0')
+        self.ratios = ratios / ratios.sum()
+
+    def _centre(self, seg):
+        if seg is None:
+            return None
+        cls = int(np.random.choice(len(self.ratios), p=self.ratios))
+        voxels = np.flatnonzero(seg == cls)
+        if not len(voxels):
+            return None
+        return np.unravel_index(voxels[np.random.randint(len(voxels))],
+                                seg.shape)
 
 
 @TRANSFORMS.register_module()
@@ -332,7 +371,8 @@ def unpack_label(label_zyx: np.ndarray) -> np.ndarray:
 
 __all__ = [
     'LoadNiftiFromFile', 'Orientation', 'Spacing', 'ScaleIntensityWindow',
-    'RandCropByPosNeg', 'RandFlip3D', 'RandIntensityJitter',
+    'RandCropByPosNeg', 'RandCropByLabelClasses', 'RandFlip3D',
+    'RandIntensityJitter',
     'PackVolumeInputs', 'invert_geometry', 'save_nifti_like', 'load_nifti',
     'unpack_label'
 ]
