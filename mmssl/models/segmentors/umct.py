@@ -145,8 +145,15 @@ class UMCTSegmentor(BaseModel):
         self.num_steps += 1
         lab = [k for k, s in enumerate(data_samples) if 'gt_seg' in s]
         unl = [k for k, s in enumerate(data_samples) if 'gt_seg' not in s]
-        logits = [self.view_logits(i, inputs)
+        cot_on = bool(unl and self.lambda_cot > 0 and len(self.views) > 1
+                      and int(self.num_steps) > self.cot_start_iter)
+        # Before co-training starts (stage 1) the unlabeled patches add
+        # nothing: only the labeled ones go through the networks.
+        rows = list(range(len(data_samples))) if cot_on or not lab else lab
+        pos = {k: n for n, k in enumerate(rows)}
+        logits = [self.view_logits(i, inputs[rows])
                   for i in range(len(self.views))]
+        lab_rows = [pos[k] for k in lab]
         device = inputs.device
         losses = {}
         if lab:
@@ -159,19 +166,22 @@ class UMCTSegmentor(BaseModel):
                     f'labels {int(gt.min())}..{int(gt.max())} in {bad} do '
                     f'not fit num_classes={self.num_classes}')
             losses['loss_sup'] = sum(
-                ce_dice_loss(lg[lab], gt) for lg in logits)
-        cot_on = (unl and self.lambda_cot > 0 and len(self.views) > 1
-                  and int(self.num_steps) > self.cot_start_iter)
+                ce_dice_loss(lg[lab_rows], gt) for lg in logits)
         if cot_on:
+            unl_rows = [pos[k] for k in unl]
             targets = self.pseudo_labels(inputs[unl])
             losses['loss_cot'] = self.lambda_cot * sum(
-                ce_dice_loss(lg[unl], t) for lg, t in zip(logits, targets))
+                ce_dice_loss(lg[unl_rows], t)
+                for lg, t in zip(logits, targets))
             with torch.no_grad():
                 fg = torch.stack([t.argmax(1) > 0 for t in targets])
                 losses['pseudo_fg_ratio'] = fg.float().mean()
+        elif unl and lab:
+            losses['loss_cot'] = inputs.new_zeros(())  # logged, stage 1
         elif unl:
-            # keep every parameter in the graph (DDP) with a zero term
-            losses['loss_cot'] = sum(lg[unl].sum() for lg in logits) * 0.
+            # no labeled patch in the batch: a zero term keeps every
+            # parameter in the graph (DDP)
+            losses['loss_cot'] = sum(lg.sum() for lg in logits) * 0.
         return losses
 
     @torch.no_grad()
