@@ -115,6 +115,24 @@ WSOL_PRETRAIN = 'configs/sat/vit-t-p8_60e_synthetic-cub-pretrain.py'
 WSOL_PRETRAIN_CKPT = 'checkpoints/vit-t-p8_synthetic-cub-pretrain.pth'
 
 
+def train_run(config: str, seed: int, run_dir: str,
+              extra_args=()) -> float:
+    """``tools/train.py CONFIG --seed S --work-dir RUN_DIR``, logged to
+    ``RUN_DIR/train.log``; returns the wall time, raises on failure."""
+    os.makedirs(run_dir, exist_ok=True)
+    cmd = [sys.executable, osp.join(ROOT, 'tools', 'train.py'), config,
+           '--seed', str(seed), '--work-dir', run_dir] + list(extra_args)
+    print(f'[leaderboard] {" ".join(cmd)}', flush=True)
+    start = time.time()
+    with open(osp.join(run_dir, 'train.log'), 'w') as log:
+        proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT,
+                              cwd=ROOT)
+    if proc.returncode != 0:
+        raise RuntimeError(f'training failed ({config}, seed {seed}); see '
+                           f'{osp.join(run_dir, "train.log")}')
+    return time.time() - start
+
+
 def prepare_suite_data(suite: str, work_dir: str) -> None:
     """Write the generated data and the pretrained weights a suite needs
     when they are not there."""
@@ -137,18 +155,8 @@ def prepare_suite_data(suite: str, work_dir: str) -> None:
         return
     name = osp.splitext(osp.basename(WSOL_PRETRAIN))[0]
     run_dir = osp.join(work_dir, name, 'seed0')
-    os.makedirs(run_dir, exist_ok=True)
-    cmd = [sys.executable, osp.join(ROOT, 'tools', 'train.py'),
-           WSOL_PRETRAIN, '--seed', '0', '--work-dir', run_dir]
-    print(f'[leaderboard] pretraining the backbone: {" ".join(cmd)}',
-          flush=True)
-    start = time.time()
-    with open(osp.join(run_dir, 'train.log'), 'w') as log:
-        proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT,
-                              cwd=ROOT)
-    if proc.returncode != 0:
-        raise RuntimeError('pretraining failed; see '
-                           f'{osp.join(run_dir, "train.log")}')
+    print('[leaderboard] pretraining the backbone', flush=True)
+    wall = train_run(WSOL_PRETRAIN, 0, run_dir)
     import torch
 
     from mmssl.utils.checkpoint import safe_torch_load
@@ -157,8 +165,8 @@ def prepare_suite_data(suite: str, work_dir: str) -> None:
     state = safe_torch_load(last, map_location='cpu')['state_dict']
     os.makedirs(osp.dirname(ckpt), exist_ok=True)
     torch.save({'state_dict': state}, ckpt)
-    print(f'[leaderboard] pretrained backbone ({time.time() - start:.0f} s) '
-          f'saved to {ckpt}', flush=True)
+    print(f'[leaderboard] pretrained backbone ({wall:.0f} s) saved to {ckpt}',
+          flush=True)
 
 
 def parse_args(argv=None):
@@ -256,18 +264,7 @@ def run_one(config: str, seed: int, run_dir: str, args) -> dict:
             return result
     if args.collect:
         return None
-    os.makedirs(run_dir, exist_ok=True)
-    cmd = [sys.executable, osp.join(ROOT, 'tools', 'train.py'), config,
-           '--seed', str(seed), '--work-dir', run_dir] + args.train_args
-    print(f'[leaderboard] {" ".join(cmd)}', flush=True)
-    start = time.time()
-    with open(osp.join(run_dir, 'train.log'), 'w') as log:
-        proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT,
-                              cwd=ROOT)
-    wall = time.time() - start
-    if proc.returncode != 0:
-        raise RuntimeError(f'training failed ({config}, seed {seed}); see '
-                           f'{osp.join(run_dir, "train.log")}')
+    wall = train_run(config, seed, run_dir, args.train_args)
     values = {m: last_metric(run_dir, m) for m in args.metrics}
     missing = [m for m, v in values.items() if v is None]
     if missing:
