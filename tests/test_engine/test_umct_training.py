@@ -14,9 +14,9 @@ from mmssl.datasets.synthetic import make_phantom_msd
 from tests.helpers.runner_utils import ROOT, set_data_root
 
 UMCT_DIR = osp.join(ROOT, 'configs', 'umct')
-UMCT = osp.join(UMCT_DIR, 'umct_asym-unet3d_300i_phantom-2l.py')
-SUP_MV = osp.join(UMCT_DIR, 'supervised-mv_asym-unet3d_300i_phantom-2l.py')
-SUP_SV = osp.join(UMCT_DIR, 'supervised-sv_asym-unet3d_300i_phantom-2l.py')
+UMCT = osp.join(UMCT_DIR, 'umct_asym-unet3d_750i_phantom-2l.py')
+SUP_MV = osp.join(UMCT_DIR, 'supervised-mv_asym-unet3d_750i_phantom-2l.py')
+SUP_SV = osp.join(UMCT_DIR, 'supervised-sv_asym-unet3d_750i_phantom-2l.py')
 KEYS = {'seg3d/dice/organ', 'seg3d/dice/lesion', 'seg3d/hd95/organ',
         'seg3d/mDice'}
 
@@ -54,7 +54,7 @@ def _short(path, work_dir, root, iters=4):
                          ids=['umct', 'supervised-mv', 'supervised-sv'])
 def test_phantom_configs_train_and_test(path, tmp_path, phantoms):
     full = Config.fromfile(path)
-    assert full.train_cfg.max_iters == 300
+    assert full.train_cfg.max_iters == 750
     cfg = _short(path, tmp_path / 'run', phantoms)
     runner = Runner.from_cfg(cfg)
     runner.train()

@@ -87,9 +87,9 @@ SUITES = {
     # volumes, 4 test volumes; supervised single view, supervised three
     # views, UMCT; Dice and HD95 (mm) on the labels' own grid.
     'phantom-umct': [
-        'configs/umct/supervised-sv_asym-unet3d_300i_phantom-2l.py',
-        'configs/umct/supervised-mv_asym-unet3d_300i_phantom-2l.py',
-        'configs/umct/umct_asym-unet3d_300i_phantom-2l.py',
+        'configs/umct/supervised-sv_asym-unet3d_750i_phantom-2l.py',
+        'configs/umct/supervised-mv_asym-unet3d_750i_phantom-2l.py',
+        'configs/umct/umct_asym-unet3d_750i_phantom-2l.py',
     ],
 }
 # Metrics of a suite (the first one is plotted); default: top-1 accuracy.

@@ -14,7 +14,7 @@ difference between the two outputs.
 Usage::
 
     python tools/benchmark/sliding_window_speed.py \
-        [--config configs/umct/umct_asym-unet3d_300i_phantom-2l.py] \
+        [--config configs/umct/umct_asym-unet3d_750i_phantom-2l.py] \
         [--shape 128 128 96] [--roi 32] [--overlap 0.5] [--sw-batch 4] \
         [--repeats 3] [--device cpu] [--json out.json]
 """
@@ -29,7 +29,7 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-DEFAULT_CONFIG = 'configs/umct/umct_asym-unet3d_300i_phantom-2l.py'
+DEFAULT_CONFIG = 'configs/umct/umct_asym-unet3d_750i_phantom-2l.py'
 
 
 def parse_args(argv=None):

@@ -68,11 +68,11 @@ def make_phantom_case(rng: np.random.Generator
         np.array([1, 0.3, 0.2])
     other = _blob(rel, other_c, rng.uniform(5, 8, 3), rng) & body & ~organ
     lesion_c = organ_c + rng.uniform(-0.4, 0.4, 3) * organ_r
-    lesion_r = rng.uniform(3, 5)
+    lesion_r = rng.uniform(4, 7)
     lesion = _blob(rel, lesion_c, (lesion_r, ) * 3, rng, 0.1) & organ
     img[organ] = 100.
     img[other] = 120.
-    img[lesion] = 40.
+    img[lesion] = 0.  # hypodense (darker than the organ)
     img = ndimage.gaussian_filter(img, 0.7)
     img += rng.normal(0, 15, shape).astype(np.float32)
     label = np.zeros(shape, np.uint8)

@@ -1,8 +1,8 @@
 # Supervised multi-view baseline of the phantom benchmark: UMCT's three
-# view networks and schedule (300 iterations, the same lr drop), trained
+# view networks and schedule (750 iterations, the same lr drop), trained
 # on the 2 labeled volumes only (lambda_cot = 0, no unlabeled batch);
 # test-time fusion as UMCT.
-_base_ = ['./umct_asym-unet3d_300i_phantom-2l.py']
+_base_ = ['./umct_asym-unet3d_750i_phantom-2l.py']
 model = dict(lambda_cot=0.0)
 train_dataloader = dict(
     _delete_=True,
