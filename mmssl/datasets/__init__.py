@@ -7,9 +7,10 @@ from .msd import MSDDataset
 from .semi import *  # noqa: F401,F403
 from .transforms import *  # noqa: F401,F403
 from .wsol import CUBDataset, VOCBoxClsDataset
+from .wsss import BiasedVOCDataset, COCOWSSSDataset, VOCWSSSDataset
 
 __all__ = [
     'BaseClsDataset', 'CIFAR10Dataset', 'CIFAR100Dataset', 'DigitsDataset',
     'digits_split', 'ImageFolderDataset', 'CUBDataset', 'VOCBoxClsDataset',
-    'MSDDataset'
+    'MSDDataset', 'VOCWSSSDataset', 'BiasedVOCDataset', 'COCOWSSSDataset'
 ]

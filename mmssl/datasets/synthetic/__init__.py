@@ -1,8 +1,10 @@
 # Copyright (c) mmssl contributors. All rights reserved.
+from .biased_voc import make_biased_scene, make_biased_voc
 from .cub import SYNTHETIC_CUB_CLASSES, make_synthetic_cub
 from .phantom import PHANTOM_LABELS, make_phantom_case, make_phantom_msd
 
 __all__ = [
     'SYNTHETIC_CUB_CLASSES', 'make_synthetic_cub', 'PHANTOM_LABELS',
-    'make_phantom_case', 'make_phantom_msd'
+    'make_phantom_case', 'make_phantom_msd', 'make_biased_scene',
+    'make_biased_voc'
 ]

@@ -1,6 +1,6 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 from .formatting import PackClsInputs
-from .loading import LoadImageFromFile
+from .loading import LoadImageFromFile, LoadSegAnnotations
 from .processing import RandomCropPad
 from .randaugment import Cutout, RandAugment
 from .volume import (
@@ -8,7 +8,7 @@ from .volume import (
                      Orientation,
                      PackVolumeInputs,
                      RandCropByLabelClasses,
-    RandCropByPosNeg,
+                     RandCropByPosNeg,
                      RandFlip3D,
                      RandIntensityJitter,
                      ScaleIntensityWindow,
@@ -16,7 +16,8 @@ from .volume import (
 )
 
 __all__ = [
-    'PackClsInputs', 'LoadImageFromFile', 'RandomCropPad', 'RandAugment',
+    'PackClsInputs', 'LoadImageFromFile', 'LoadSegAnnotations',
+    'RandomCropPad', 'RandAugment',
     'Cutout', 'LoadNiftiFromFile', 'Orientation', 'Spacing',
     'ScaleIntensityWindow', 'PackVolumeInputs', 'RandCropByPosNeg',
     'RandCropByLabelClasses', 'RandFlip3D', 'RandIntensityJitter'

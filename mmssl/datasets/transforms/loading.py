@@ -4,6 +4,7 @@ import os.path as osp
 import mmcv
 import numpy as np
 from mmcv.transforms import BaseTransform
+from mmseg.datasets.transforms import LoadAnnotations as MMSegLoadAnnotations
 
 from mmssl.registry import TRANSFORMS
 
@@ -79,3 +80,38 @@ class LoadImageFromFile(BaseTransform):
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(color_type={self.color_type!r}, '
                 f'channel_order={self.channel_order!r})')
+
+
+@TRANSFORMS.register_module()
+class LoadSegAnnotations(MMSegLoadAnnotations):
+    """mmseg's ``LoadAnnotations`` for semantic masks, with clear errors.
+
+    A missing or corrupt PNG raises one error naming the file, and a mask
+    whose size differs from the image loaded before it names both files
+    (mmseg would fail later, inside a crop or the loss). Palette and
+    grayscale PNGs both give class indices; ``label_map`` and
+    ``reduce_zero_label`` work as in mmseg.
+    """
+
+    def _load_seg_map(self, results: dict) -> None:
+        from ..wsss import read_mask
+        seg = read_mask(results['seg_map_path'])
+        if self.reduce_zero_label is None:
+            self.reduce_zero_label = results.get('reduce_zero_label', False)
+        if self.reduce_zero_label:
+            seg = seg.copy()
+            seg[seg == 0] = 255
+            seg = seg - 1
+            seg[seg == 254] = 255
+        if results.get('label_map') is not None:
+            src = seg.copy()
+            for old_id, new_id in results['label_map'].items():
+                seg[src == old_id] = new_id
+        if 'img' in results and seg.shape != results['img'].shape[:2]:
+            raise ValueError(
+                f"mask {results['seg_map_path']} is {seg.shape[1]}x"
+                f"{seg.shape[0]} but image {results.get('img_path')} is "
+                f"{results['img'].shape[1]}x{results['img'].shape[0]} "
+                '(width x height); they must match')
+        results['gt_seg_map'] = seg
+        results['seg_fields'].append('gt_seg_map')
