@@ -94,6 +94,10 @@ class VOCWSSSDataset(BaseSegDataset):
         data_prefix (dict): ``img_path`` and ``seg_map_path`` (None for
             images only, as for the classification stage; then the tags
             come from ``cls_labels``).
+        label_dir (str, optional): A directory of pseudo labels
+            (``<name>.png``) used as the masks instead of
+            ``seg_map_path``; relative to the working directory (not to
+            ``data_root``), as the stage outputs live in ``work_dirs``.
     """
     METAINFO = _MMSegVOC.METAINFO
 
@@ -106,9 +110,11 @@ class VOCWSSSDataset(BaseSegDataset):
                  data_prefix: dict = dict(
                      img_path='JPEGImages',
                      seg_map_path='SegmentationClass'),
+                 label_dir: Optional[str] = None,
                  **kwargs) -> None:
         self.cls_labels = cls_labels
         self.tag_mask_dir = tag_mask_dir
+        self.label_dir = label_dir
         super().__init__(ann_file=ann_file, img_suffix=img_suffix,
                          seg_map_suffix=seg_map_suffix,
                          data_prefix=_drop_none(data_prefix), **kwargs)
@@ -160,6 +166,15 @@ class VOCWSSSDataset(BaseSegDataset):
                 raise ValueError(f'{name!r}: class indices {bad} are not '
                                  f'foreground classes 1..{num_classes - 1}')
             info['img_labels'] = tags
+            if self.label_dir is not None:
+                info['seg_map_path'] = osp.join(self.label_dir,
+                                                name + self.seg_map_suffix)
+        if self.label_dir is not None and data_list and not osp.isfile(
+                data_list[0]['seg_map_path']):
+            raise FileNotFoundError(
+                f"pseudo label {data_list[0]['seg_map_path']} not found: "
+                f'label_dir={self.label_dir!r} should hold one PNG per '
+                'image of the split (the output of the previous stage)')
         return data_list
 
 

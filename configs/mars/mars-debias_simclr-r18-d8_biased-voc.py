@@ -1,0 +1,45 @@
+# MARS stages B (feature extraction) and C (debiased centroids and labels)
+# on the synthetic biased-background benchmark:
+#   python tools/mars/extract_features.py \
+#       configs/mars/mars-debias_simclr-r18-d8_biased-voc.py
+#   python tools/mars/debias_labels.py \
+#       configs/mars/mars-debias_simclr-r18-d8_biased-voc.py
+# reading the stage-A seeds (tools/test.py of the CAM config with
+# test_evaluator.output_dir=<seed_dir>) and the stage-B network
+# (uss_simclr_r18-d8_1k_biased-voc.py), and writing <debiased_dir>/*.png
+# for stage D. Every directory can be overridden on the command line.
+# Spec defaults (section 4): K_fg = K_bg = 2, alpha = 0.40, Eq. 1's mean
+# distance to all background centroids (own image included, as Eq. 1);
+# no CRF, so M = [M^ > 0.5] (spec section 3, step 7); features
+# L2-normalised only through the cosine similarities; K-means with
+# k-means++ and 30 Lloyd iterations ([inferred]: the paper names neither).
+_base_ = ['./uss_simclr_r18-d8_1k_biased-voc.py']
+work_root = 'work_dirs/mars_biased-voc'
+seed_dir = work_root + '/seeds'
+feature_dir = work_root + '/features'
+debiased_dir = work_root + '/debiased'
+uss_checkpoint = work_root + '/uss/iter_1000.pth'
+# the training split, images and tags (the seeds are read by name)
+mars_dataset = dict(
+    type={{_base_.dataset_type}},
+    data_root={{_base_.data_root}},
+    ann_file={{_base_.train_split}},
+    cls_labels='cls_labels.json',
+    data_prefix=dict(img_path='JPEGImages', seg_map_path=None))
+feature_extractor = dict(
+    type='SimCLRDenseFeatures',
+    encoder={{_base_.model}},
+    checkpoint=uss_checkpoint,
+    stride=8)
+debias = dict(
+    k_fg=2,
+    k_bg=2,
+    alpha=0.4,
+    reduce='mean',
+    exclude_own_background=False,
+    threshold=0.5,
+    removed_index=254,
+    kmeans_iters=30)
+# optional label statistics: ground truth and biased region (synthetic)
+label_stats = dict(gt_dir='SegmentationClass', region_dir='BiasedRegion',
+                   biased_class=1)

@@ -1,0 +1,225 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""MARS's offline stages over a dataset: storing the frozen per-pixel
+features (stage B) and turning seed labels into debiased labels with the
+selected centroids (stage C). ``tools/mars/extract_features.py`` and
+``tools/mars/debias_labels.py`` are thin wrappers.
+
+Files (one per training image, named after it):
+
+- features: ``<features>/<name>.npy``, float16 ``(D, h, w)``, plus
+  ``meta.json`` with the extractor's stride;
+- seeds (stage A) and debiased labels: ``<dir>/<name>.png`` class
+  indices, 255 ignored, ``removed_index`` (254) for the pixels Eq. 5
+  removed.
+"""
+import json
+import math
+import os
+import os.path as osp
+from typing import Dict, Optional
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from mmengine.logging import print_log
+from PIL import Image
+
+from mmssl.models.utils.mars import (
+    debias_label,
+    debiased_centroids,
+    debiased_score,
+    image_centroids,
+)
+
+REMOVED_INDEX = 254
+
+
+def _name(info: dict) -> str:
+    return osp.splitext(osp.basename(info['img_path']))[0]
+
+
+def _read_rgb(path: str) -> np.ndarray:
+    from mmssl.datasets.transforms import LoadImageFromFile
+    return LoadImageFromFile()(dict(img_path=path))['img']
+
+
+@torch.no_grad()
+def extract_features(extractor: torch.nn.Module, dataset, out_dir: str,
+                     log_interval: int = 100) -> int:
+    """Run ``extractor`` (a stage-B dense feature extractor) over every
+    image of ``dataset`` and store float16 ``(D, h, w)`` features.
+
+    Each image is padded (zeros, bottom/right) to a multiple of the
+    extractor's stride; the stored map covers the padded image, so
+    ``h = ceil(H / stride)``.
+
+    Returns:
+        int: Number of images written.
+    """
+    os.makedirs(out_dir, exist_ok=True)
+    stride = int(getattr(extractor, 'stride', 1))
+    extractor.eval()
+    device = next(iter(extractor.buffers()), torch.empty(0)).device
+    for p in extractor.parameters():
+        device = p.device
+        break
+    n = len(dataset)
+    dim = None
+    for i in range(n):
+        info = dataset.get_data_info(i)
+        img = torch.from_numpy(_read_rgb(info['img_path'])).permute(2, 0, 1)
+        h, w = img.shape[1:]
+        ph, pw = math.ceil(h / stride) * stride, math.ceil(w / stride) * stride
+        img = F.pad(img[None].float(), (0, pw - w, 0, ph - h))
+        feat = extractor(img.to(device))[0]
+        dim = feat.shape[0]
+        np.save(osp.join(out_dir, _name(info) + '.npy'),
+                feat.cpu().numpy().astype(np.float16))
+        if log_interval and (i + 1) % log_interval == 0:
+            print_log(f'features: {i + 1}/{n}', logger='current')
+    with open(osp.join(out_dir, 'meta.json'), 'w') as f:
+        json.dump(dict(stride=stride, dim=dim, num_images=n), f, indent=2)
+    return n
+
+
+def load_features(feature_dir: str, name: str, size) -> torch.Tensor:
+    """``(D, H, W)`` float32 features of one image, upsampled (bilinear)
+    from the stored stride to the padded size and cropped to ``size``."""
+    path = osp.join(feature_dir, name + '.npy')
+    if not osp.isfile(path):
+        raise FileNotFoundError(
+            f'features of {name!r} not found: {path} (run '
+            'tools/mars/extract_features.py on the same split first)')
+    try:
+        feat = torch.from_numpy(np.load(path, allow_pickle=False)).float()
+    except Exception as e:
+        raise ValueError(f'cannot read features {path}: {e}') from None
+    meta_path = osp.join(feature_dir, 'meta.json')
+    stride = json.load(open(meta_path))['stride'] if osp.isfile(
+        meta_path) else None
+    h, w = size
+    if stride is None:  # features stored at the image size
+        stride = 1
+    up = F.interpolate(feat[None], scale_factor=stride, mode='bilinear',
+                       align_corners=False)[0] if stride > 1 else feat
+    if up.shape[1] < h or up.shape[2] < w:
+        raise ValueError(f'features {path} ({tuple(feat.shape)}, stride '
+                         f'{stride}) do not cover the {w}x{h} label')
+    return up[:, :h, :w]
+
+
+def _read_label(label_dir: str, name: str) -> torch.Tensor:
+    from mmssl.datasets.wsss import read_mask
+    return torch.from_numpy(read_mask(osp.join(label_dir, name + '.png')))
+
+
+def debias_dataset(dataset,
+                   feature_dir: str,
+                   seed_dir: str,
+                   out_dir: str,
+                   k_fg: int = 2,
+                   k_bg: int = 2,
+                   alpha: float = 0.4,
+                   reduce: str = 'mean',
+                   exclude_own_background: bool = False,
+                   threshold: float = 0.5,
+                   removed_index: int = REMOVED_INDEX,
+                   ignore_index: int = 255,
+                   kmeans_iters: int = 30,
+                   seed: int = 0,
+                   log_interval: int = 200) -> Dict:
+    """Stage C over a dataset: per-image K-means of the seed regions, the
+    debiased centroid of each class (Eqs. 1-3), the score map (Eq. 4)
+    thresholded at ``threshold`` (the spec's no-CRF binarisation), and the
+    label edit (Eq. 5), written as PNGs; ``centroids.npy`` and
+    ``selection.json`` record what was chosen.
+
+    Args:
+        dataset: A WSSS dataset (its images' ``img_labels`` and names).
+
+    Returns:
+        dict: ``centroids`` ``(C+1, D)``, ``selected`` (per class, the
+        names and centroid indices averaged) and ``removed`` (share of
+        seed foreground pixels removed).
+    """
+    os.makedirs(out_dir, exist_ok=True)
+    num_classes = len(dataset.metainfo['classes'])
+    infos = [dataset.get_data_info(i) for i in range(len(dataset))]
+    names = [_name(info) for info in infos]
+    per_image = []
+    for i, name in enumerate(names):
+        label = _read_label(seed_dir, name)
+        feat = load_features(feature_dir, name, label.shape)
+        per_image.append(image_centroids(
+            feat, label, k_fg, k_bg, ignore_index, kmeans_iters,
+            seed + 1000 * i))
+        if log_interval and (i + 1) % log_interval == 0:
+            print_log(f'clustering: {i + 1}/{len(names)}', logger='current')
+    centroids, selected = debiased_centroids(
+        per_image, num_classes, alpha, reduce, exclude_own_background)
+    np.save(osp.join(out_dir, 'centroids.npy'), centroids.numpy())
+    selection = {
+        dataset.metainfo['classes'][c]: [[names[i], j]
+                                         for i, j in rows.tolist()]
+        for c, rows in selected.items()
+    }
+    with open(osp.join(out_dir, 'selection.json'), 'w') as f:
+        json.dump(selection, f, indent=0)
+    fg_total = removed_total = 0
+    for name, info in zip(names, infos):
+        label = _read_label(seed_dir, name)
+        feat = load_features(feature_dir, name, label.shape)
+        score = debiased_score(feat, centroids, info['img_labels'])
+        out = debias_label(label, score > threshold, removed_index,
+                           ignore_index)
+        fg = (label > 0) & (label != ignore_index)
+        fg_total += int(fg.sum())
+        removed_total += int((out == removed_index).sum())
+        Image.fromarray(out.numpy().astype(np.uint8)).save(
+            osp.join(out_dir, name + '.png'))
+    return dict(centroids=centroids, selected=selection,
+                removed=removed_total / max(fg_total, 1))
+
+
+def label_stats(dataset, label_dir: str, gt_dir: str,
+                region_dir: Optional[str] = None,
+                biased_class: Optional[int] = None,
+                removed_index: int = REMOVED_INDEX,
+                ignore_index: int = 255) -> Dict[str, float]:
+    """Quality of pseudo labels against the ground truth: mIoU (removed
+    pixels counted as background, the label they mostly get), per-class
+    IoU, and, with a biased-region directory, the share of biased-region
+    pixels labelled ``biased_class``.
+
+    Returns:
+        dict: ``mIoU``, ``IoU.<class>``, ``removed`` and ``biased_fpr``.
+    """
+    classes = dataset.metainfo['classes']
+    n = len(classes)
+    hist = np.zeros((n, n), np.int64)
+    fp = region_px = removed = labelled = 0
+    for i in range(len(dataset)):
+        name = _name(dataset.get_data_info(i))
+        lab = _read_label(label_dir, name).numpy().astype(np.int64)
+        gt = _read_label(gt_dir, name).numpy().astype(np.int64)
+        if lab.shape != gt.shape:
+            raise ValueError(f'{name}: pseudo label {lab.shape} and ground '
+                             f'truth {gt.shape} sizes differ')
+        removed += int((lab == removed_index).sum())
+        lab = np.where(lab == removed_index, 0, lab)
+        valid = (gt != ignore_index) & (lab != ignore_index)
+        labelled += int(valid.sum())
+        hist += np.bincount(n * gt[valid] + lab[valid],
+                            minlength=n * n).reshape(n, n)
+        if region_dir is not None and biased_class is not None:
+            region = _read_label(region_dir, name).numpy() > 0
+            region_px += int(region.sum())
+            fp += int((region & (lab == biased_class)).sum())
+    iou = np.diag(hist) / np.maximum(
+        hist.sum(0) + hist.sum(1) - np.diag(hist), 1)
+    out = {'mIoU': float(iou.mean() * 100)}
+    out.update({f'IoU.{c}': float(v * 100) for c, v in zip(classes, iou)})
+    out['removed'] = removed / max(labelled + removed, 1) * 100
+    if region_dir is not None and biased_class is not None:
+        out['biased_fpr'] = fp / max(region_px, 1) * 100
+    return out
