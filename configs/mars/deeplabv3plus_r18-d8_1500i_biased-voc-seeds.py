@@ -67,7 +67,7 @@ train_dataloader = dict(
                  label_dir=seed_dir,
                  pipeline=train_pipeline))
 val_evaluator = [
-    dict(type='mmseg.IoUMetric', iou_metrics=['mIoU']),
+    dict(type='ClasswiseIoUMetric', iou_metrics=['mIoU']),
     dict(type='BiasedRegionMetric', biased_class='train'),
 ]
 test_evaluator = val_evaluator

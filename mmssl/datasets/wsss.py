@@ -198,6 +198,8 @@ class COCOWSSSDataset(BaseSegDataset):
         ann_file (str): ``annotations/instances_{train,val}2014.json``.
         data_prefix (dict): ``img_path`` (e.g. ``'train2014'``) and
             ``seg_map_path`` (the semantic PNGs, or None).
+        label_dir (str, optional): Pseudo labels (``<name>.png``) used as
+            the masks, relative to the working directory.
     """
     METAINFO = dict(
         classes=('background', ) + tuple(_MMDetCOCO.METAINFO['classes']),
@@ -207,7 +209,9 @@ class COCOWSSSDataset(BaseSegDataset):
                  seg_map_suffix: str = '.png',
                  data_prefix: dict = dict(img_path='train2014',
                                           seg_map_path=None),
+                 label_dir: Optional[str] = None,
                  **kwargs) -> None:
+        self.label_dir = label_dir
         super().__init__(ann_file=ann_file, img_suffix=img_suffix,
                          seg_map_suffix=seg_map_suffix,
                          data_prefix=_drop_none(data_prefix), **kwargs)
@@ -251,7 +255,10 @@ class COCOWSSSDataset(BaseSegDataset):
                         label_map=self.label_map,
                         reduce_zero_label=self.reduce_zero_label,
                         seg_fields=[])
-            if seg_dir is not None:
+            if self.label_dir is not None:
+                info['seg_map_path'] = osp.join(self.label_dir,
+                                                name + self.seg_map_suffix)
+            elif seg_dir is not None:
                 info['seg_map_path'] = osp.join(seg_dir,
                                                 name + self.seg_map_suffix)
             data_list.append(info)

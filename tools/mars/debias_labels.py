@@ -15,6 +15,8 @@ import json
 import os.path as osp
 import sys
 
+from mmengine.config import DictAction
+
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
 
@@ -27,6 +29,8 @@ def parse_args(argv=None):
     parser.add_argument('--out-dir', help='overrides debiased_dir')
     parser.add_argument('--seed', type=int, default=0,
                         help='seed of the K-means initialisations')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config values, key=value')
     return parser.parse_args(argv)
 
 
@@ -39,6 +43,8 @@ def main(argv=None):
     from mmssl.utils import register_all_modules
     register_all_modules()
     cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
     for key in ('mars_dataset', 'debias', 'seed_dir', 'feature_dir',
                 'debiased_dir'):
         if key not in cfg:

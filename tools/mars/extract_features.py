@@ -13,6 +13,8 @@ import argparse
 import os.path as osp
 import sys
 
+from mmengine.config import DictAction
+
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
 
@@ -24,6 +26,8 @@ def parse_args(argv=None):
                         '(overrides feature_extractor.checkpoint)')
     parser.add_argument('--out-dir', help='overrides feature_dir')
     parser.add_argument('--device', default='cpu')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config values, key=value')
     return parser.parse_args(argv)
 
 
@@ -36,6 +40,8 @@ def main(argv=None):
     from mmssl.utils import register_all_modules
     register_all_modules()
     cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
     for key in ('feature_extractor', 'mars_dataset', 'feature_dir'):
         if key not in cfg:
             raise KeyError(f'{args.config} has no {key!r}: is it a MARS '

@@ -33,5 +33,5 @@ val_dataloader = dict(
     dataset=dict(type=dataset_type, data_root=data_root, ann_file=val_split,
                  cls_labels='cls_labels.json', pipeline=test_pipeline))
 test_dataloader = val_dataloader
-val_evaluator = dict(type='mmseg.IoUMetric', iou_metrics=['mIoU'])
+val_evaluator = dict(type='ClasswiseIoUMetric', iou_metrics=['mIoU'])
 test_evaluator = val_evaluator

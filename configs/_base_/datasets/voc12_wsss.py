@@ -40,5 +40,5 @@ val_dataloader = dict(
                                   seg_map_path='SegmentationClass'),
                  pipeline=test_pipeline))
 test_dataloader = val_dataloader
-val_evaluator = dict(type='mmseg.IoUMetric', iou_metrics=['mIoU'])
+val_evaluator = dict(type='ClasswiseIoUMetric', iou_metrics=['mIoU'])
 test_evaluator = val_evaluator

@@ -2,10 +2,12 @@
 from .accuracy import Accuracy
 from .biased_region import BiasedRegionMetric
 from .openset import OpenSetMetric
+from .seg_iou import ClasswiseIoUMetric
 from .single_label import ConfusionMatrix, SingleLabelMetric
 from .volume_seg import VolumeSegMetric
 from .wsol import WSOLMetric
 
-__all__ = ['Accuracy', 'BiasedRegionMetric', 'ConfusionMatrix',
+__all__ = ['Accuracy', 'BiasedRegionMetric', 'ClasswiseIoUMetric',
+           'ConfusionMatrix',
            'OpenSetMetric', 'SingleLabelMetric', 'VolumeSegMetric',
            'WSOLMetric']
