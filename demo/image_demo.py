@@ -1,5 +1,6 @@
 # Copyright (c) mmssl contributors. All rights reserved.
-"""Classify one image (or a folder of images) with a trained checkpoint.
+"""Classify or segment one image (or a folder of images) with a trained
+checkpoint.
 
     python demo/image_demo.py IMAGE CONFIG CHECKPOINT [--topk 5] \
         [--show-dir DIR]
@@ -9,6 +10,10 @@ With an open-set model (IOMatch) it prints the seen classes' scores and
 "unknown" when the model's open-set rule rejects the image. With a
 localization model (SAT, TS-CAM) it also prints the predicted box, and
 ``--show-dir`` writes the image with the localization heatmap and the box.
+With a semantic segmentation model (MARS's DeepLabV3+) it prints the
+predicted classes with their share of the pixels and writes the image
+with the mask's colours blended in (to ``--show-dir``, by default
+``work_dirs/demo``).
 """
 import argparse
 import os
@@ -35,6 +40,39 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
+def _model_cfg(config: str, checkpoint: str):
+    """The model config, from CONFIG or from the checkpoint's meta."""
+    from mmengine.config import Config
+    if config != '-':
+        return Config.fromfile(config).model
+    from mmssl.utils.checkpoint import safe_torch_load
+    meta = safe_torch_load(checkpoint, map_location='cpu').get('meta', {})
+    if 'cfg' not in meta:
+        raise ValueError(f'{checkpoint} stores no config: pass CONFIG')
+    return Config.fromstring(meta['cfg'], '.py').model
+
+
+def is_segmentor(model_cfg) -> bool:
+    return 'decode_head' in model_cfg or 'segmentor' in model_cfg
+
+
+def segment(inputs, args):
+    from mmssl.apis import SemanticSegInferencer
+    inferencer = SemanticSegInferencer(
+        model=None if args.config == '-' else args.config,
+        weights=args.checkpoint, device=args.device)
+    show_dir = args.show_dir or osp.join('work_dirs', 'demo')
+    results = inferencer(inputs, show_dir=show_dir)
+    for path, result, vis in zip(inputs, results['predictions'],
+                                 results['visualization']):
+        shares = ', '.join(f'{name} {share:.1f}%' for name, share in
+                           sorted(result['share'].items(),
+                                  key=lambda kv: -kv[1]))
+        print(f'{path}: {shares}')
+        print(f'    overlay: {vis}')
+    return results
+
+
 def main(argv=None):
     args = parse_args(argv)
     from mmssl.apis import ImageClassificationInferencer
@@ -48,6 +86,13 @@ def main(argv=None):
         raise FileNotFoundError(f'input not found: {args.inputs}')
     if args.config != '-' and not osp.isfile(args.config):
         raise FileNotFoundError(f'config file not found: {args.config}')
+    model_cfg = _model_cfg(args.config, args.checkpoint)
+    if model_cfg.get('type') == 'CAMSegmentor':
+        raise ValueError('a CAM (stage A) checkpoint makes seeds from an '
+                         "image's tags, which a demo image has none of: use "
+                         'a segmentation (stage D) checkpoint')
+    if is_segmentor(model_cfg):
+        return segment(inputs, args)
     inferencer = ImageClassificationInferencer(
         model=None if args.config == '-' else args.config,
         weights=args.checkpoint, device=args.device)

@@ -1,5 +1,9 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 from .inferencer import ImageClassificationInferencer
+from .seg_inferencer import SemanticSegInferencer
 from .volume_inferencer import VolumeSegInferencer
 
-__all__ = ['ImageClassificationInferencer', 'VolumeSegInferencer']
+__all__ = [
+    'ImageClassificationInferencer', 'SemanticSegInferencer',
+    'VolumeSegInferencer'
+]

@@ -96,6 +96,20 @@ def test_four_stages_through_the_tools(bench, tmp_path):
         assert {'mIoU', 'IoU.train', 'biased/fpr'} <= set(metrics)
     log = open(next((tmp_path / 'mars').glob('*/*.log'))).read()
     assert 'loss_wce' in log and 'removed_px' in log
+    # the demo: the stage-D checkpoint on a scikit-image photo
+    import skimage
+
+    from demo import image_demo
+    photo = osp.join(osp.dirname(skimage.__file__), 'data', 'chelsea.png')
+    out = image_demo.main([photo, MARS, ckpt, '--show-dir',
+                           str(tmp_path / 'demo')])
+    pred = out['predictions'][0]
+    assert pred['mask'].shape == (300, 451)
+    assert sum(pred['share'].values()) == pytest.approx(100)
+    overlay = np.asarray(Image.open(out['visualization'][0]))
+    assert overlay.shape == (300, 451, 3)
+    with pytest.raises(ValueError, match='stage D'):
+        image_demo.main([photo, CAM, str(tmp_path / 'cam' / 'epoch_1.pth')])
 
 
 def _tiny_voc(root, classes):

@@ -128,3 +128,34 @@ class ClsVisualizationHook(Hook):
                 osp.join(out_dir, f'{idx:06d}.png'),
                 cv2.cvtColor(drawn, cv2.COLOR_RGB2BGR))
             self._count += 1
+
+
+def draw_seg_result(img: np.ndarray, mask: np.ndarray, palette,
+                    text_lines=(), alpha: float = 0.5,
+                    ignore_index: int = 255,
+                    min_side: int = 192) -> np.ndarray:
+    """Blend a semantic mask's colours over ``img``.
+
+    Args:
+        img (np.ndarray): HxWx3 RGB uint8 image.
+        mask (np.ndarray): HxW class indices (the image's size).
+        palette: One RGB colour per class.
+        text_lines (list[str]): Text written at the top left.
+        alpha (float): Mask weight on labelled pixels; class 0
+            (background) and ``ignore_index`` are left uncoloured.
+
+    Returns:
+        np.ndarray: RGB uint8 image, upscaled so its short side is at least
+        ``min_side``.
+    """
+    if img.ndim == 2 or img.shape[2] == 1:
+        img = np.repeat(img.reshape(*img.shape[:2], 1), 3, axis=2)
+    if mask.shape != img.shape[:2]:
+        raise ValueError(f'mask {mask.shape} and image {img.shape[:2]} '
+                         'sizes differ')
+    colours = np.zeros((256, 3), np.float32)
+    colours[:len(palette)] = np.asarray(palette, np.float32)
+    vis = img.astype(np.float32)
+    fg = (mask > 0) & (mask != ignore_index)
+    vis[fg] = vis[fg] * (1 - alpha) + colours[mask[fg]] * alpha
+    return draw_cls_result(vis.astype(np.uint8), text_lines, min_side)

@@ -1,0 +1,135 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+import os
+import os.path as osp
+from typing import List, Optional, Union
+
+import cv2
+import numpy as np
+from mmcv.transforms import Compose
+from mmengine.infer.infer import BaseInferencer
+from mmengine.registry import init_default_scope
+
+from mmssl.engine.hooks.visualization_hook import draw_seg_result
+from mmssl.registry import INFERENCERS
+
+InputType = Union[str, np.ndarray]
+
+
+@INFERENCERS.register_module()
+class SemanticSegInferencer(BaseInferencer):
+    """Segment images with an mmssl/mmseg segmentor (e.g. MARS's
+    DeepLabV3+): config + checkpoint in, a label map per image out.
+
+    The pipeline is the config's test pipeline without its annotation
+    loading. Results hold ``mask`` (HxW class indices at the image's
+    size), ``classes`` and ``palette`` (from the checkpoint's dataset
+    meta) and the share of pixels per predicted class; ``show_dir`` gets
+    the image with the mask's colours blended in.
+
+    Args:
+        model (str | dict, optional): Config path or dict; None to read the
+            config stored in ``weights``.
+        weights (str, optional): Checkpoint path (loaded weights-only).
+        device (str, optional): ``'cpu'``, ``'cuda'``...
+    """
+    preprocess_kwargs: set = set()
+    forward_kwargs: set = set()
+    visualize_kwargs: set = {'show_dir', 'alpha'}
+    postprocess_kwargs: set = {'return_datasamples'}
+
+    def __init__(self,
+                 model=None,
+                 weights: Optional[str] = None,
+                 device: Optional[str] = None,
+                 scope: str = 'mmssl',
+                 show_progress: bool = False):
+        init_default_scope(scope)
+        super().__init__(model=model, weights=weights, device=device,
+                         scope=scope, show_progress=show_progress)
+        meta = getattr(self.model, 'dataset_meta', None) or {}
+        self.classes = tuple(meta.get('classes', ()))
+        self.palette = meta.get('palette') or _default_palette(
+            max(len(self.classes), 2))
+
+    def _load_weights_to_model(self, model, checkpoint, cfg) -> None:
+        super()._load_weights_to_model(model, checkpoint, cfg)
+        meta = (checkpoint or {}).get('meta', {})
+        model.dataset_meta = dict(meta.get('dataset_meta', {}))
+
+    def _init_pipeline(self, cfg) -> Compose:
+        pipeline = [t for t in cfg.test_dataloader.dataset.pipeline
+                    if 'Annotations' not in t['type']]
+        is_load = [t['type'].endswith('LoadImageFromFile') for t in pipeline]
+        self.array_pipeline = Compose(
+            [t for t, load in zip(pipeline, is_load) if not load])
+        if not any(is_load):
+            pipeline.insert(0, dict(type='LoadImageFromFile'))
+        return Compose(pipeline)
+
+    def _init_visualizer(self, cfg):
+        return None
+
+    def _inputs_to_list(self, inputs) -> list:
+        if isinstance(inputs, (str, np.ndarray)):
+            inputs = [inputs]
+        return list(inputs)
+
+    def preprocess(self, inputs: List[InputType], batch_size: int = 1,
+                   **kwargs):
+        def process(inp):
+            if isinstance(inp, str):
+                return self.pipeline(dict(img_path=inp))
+            img = inp if inp.ndim == 3 else np.repeat(inp[..., None], 3, 2)
+            return self.array_pipeline(
+                dict(img=img, ori_shape=img.shape[:2],
+                     img_shape=img.shape[:2]))
+
+        for chunk in self._get_chunk_data(map(process, inputs), batch_size):
+            yield self.collate_fn(chunk)
+
+    def _name(self, label: int) -> str:
+        return self.classes[label] if label < len(self.classes) \
+            else str(label)
+
+    def visualize(self, inputs: List[InputType], preds,
+                  show_dir: Optional[str] = None, alpha: float = 0.5,
+                  **kwargs):
+        if not show_dir:
+            return None
+        os.makedirs(show_dir, exist_ok=True)
+        drawn = []
+        for i, (inp, pred) in enumerate(zip(inputs, preds)):
+            if isinstance(inp, str):
+                img = cv2.cvtColor(cv2.imread(inp), cv2.COLOR_BGR2RGB)
+                name = osp.splitext(osp.basename(inp))[0]
+            else:
+                img, name = inp, f'{i:06d}'
+            mask = pred.pred_sem_seg.data[0].cpu().numpy()
+            labels = [int(c) for c in np.unique(mask) if c > 0]
+            lines = [self._name(c) for c in labels] or ['background only']
+            vis = draw_seg_result(img, mask, self.palette, lines, alpha,
+                                  min_side=min(img.shape[:2]))
+            path = osp.join(show_dir, f'{name}_seg.png')
+            cv2.imwrite(path, cv2.cvtColor(vis, cv2.COLOR_RGB2BGR))
+            drawn.append(path)
+        return drawn
+
+    def postprocess(self, preds, visualization=None,
+                    return_datasamples: bool = False, **kwargs) -> dict:
+        results = []
+        for pred in preds:
+            mask = pred.pred_sem_seg.data[0].cpu().numpy().astype(np.uint8)
+            counts = np.bincount(mask.ravel(), minlength=len(self.classes))
+            share = {self._name(c): float(n) / mask.size * 100
+                     for c, n in enumerate(counts) if n}
+            results.append(dict(mask=mask, classes=self.classes,
+                                share=share))
+        out = dict(predictions=preds if return_datasamples else results)
+        if visualization is not None:
+            out['visualization'] = visualization
+        return out
+
+
+def _default_palette(n: int) -> list:
+    rng = np.random.default_rng(0)
+    return [[0, 0, 0]] + rng.integers(0, 255, (n - 1, 3)).tolist()
