@@ -44,12 +44,24 @@ def test_config_loads_and_builds_model(path):
     assert cfg.default_scope == 'mmssl'
     if cfg.get('custom_imports'):
         import_modules_from_strings(**cfg.custom_imports)
-    backbone = cfg.model.get('backbone') or {}
+    if cfg.get('model') is None and cfg.get('feature_extractor'):
+        # MARS's paper-scale stage B/C configs: their dense extractor
+        # (weights are local files, not shipped)
+        cfg.model = cfg.feature_extractor
+        cfg.model.update(checkpoint=None, stego_checkpoint=None)
+    backbone = cfg.model.get('backbone') or \
+        (cfg.model.get('segmentor') or {}).get('backbone') or {}
     if backbone.get('pretrained'):
         # Weight files are not shipped (nothing is downloaded); loading
         # them is tested in tests/test_models/test_sat.py.
         assert backbone.pretrained.endswith('.pth')
         backbone.pretrained = None
+    init = backbone.get('init_cfg') or {}
+    if init.get('type') == 'Pretrained':
+        # ImageNet files in checkpoints/ are not shipped either; a missing
+        # one is a clear CheckpointLoadError (tests/test_utils).
+        assert init.checkpoint.startswith('checkpoints/')
+        backbone.init_cfg = None
     model = MODELS.build(cfg.model)
     model.init_weights()
     assert sum(p.numel() for p in model.parameters()) > 0
@@ -121,4 +133,9 @@ def test_config_pipelines_build(path):
         for pipeline in _pipelines(node):
             Compose(pipeline)
             found += 1
-    assert found >= 2
+    if cfg.get('train_dataloader') is None:
+        # MARS's paper-scale stage B/C configs: a dataset, no loaders
+        assert cfg.get('mars_dataset') is not None
+        return
+    # self-supervised pretraining configs have no evaluation loader
+    assert found >= (2 if cfg.get('val_dataloader') else 1)

@@ -16,6 +16,7 @@
 # mean distance, M = [M^ > 0.5] without CRF (the paper: CRF). Features are
 # stored as float16 at stride 8 (70-d STEGO codes: about 0.3 MB per VOC
 # image; 768-d DINO features would be ten times more).
+default_scope = 'mmssl'
 dataset_type = 'VOCWSSSDataset'
 data_root = 'data/VOCdevkit/VOC2012'
 work_root = 'work_dirs/mars_voc12'

@@ -28,6 +28,10 @@ class BaseDenseFeatures(nn.Module):
     def train(self, mode: bool = True):
         return super().train(False)  # frozen: BN/dropout stay in eval
 
+    def init_weights(self) -> None:
+        """Nothing to do: the weights come from files at construction
+        (a generic ``init_weights`` would overwrite them)."""
+
     @torch.no_grad()
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
