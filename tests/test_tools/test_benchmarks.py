@@ -144,3 +144,33 @@ def test_sliding_window_speed_runs(tmp_path):
     assert out['mmssl_voxels_per_s'] > 0
     assert 'monai_s' not in out
     assert json.load(open(tmp_path / 'sw.json'))['shape'] == [20, 18, 24]
+
+
+def test_mars_benchmark_table_and_test_metrics(tmp_path):
+    """The MARS driver's table: mean and std (ddof 0) per arm over seeds,
+    'n/a' for a metric no seed has; tools/test.py's metrics json found."""
+    mb = _load('mars_benchmark')
+    arm = dict(seed_mIoU=50.0, seed_fpr=40.0, mIoU=55.0, **{
+        'IoU.train': 45.0, 'IoU.person': 25.0, 'IoU.background': 90.0,
+        'biased/fpr': 60.0})
+    results = {}
+    for seed, shift in ((0, 0.0), (1, 2.0)):
+        arms = {name: {k: v + shift for k, v in arm.items()}
+                for name in ('CAM baseline', 'baseline + MARS',
+                             'baseline + MARS, min distance',
+                             'control (no co-occurrence)')}
+        arms['control (no co-occurrence)']['seed_fpr'] = None
+        results[seed] = arms
+    text = mb.write_table(results, str(tmp_path))
+    rows = {line.split(' | ')[0].strip('| '): line
+            for line in text.splitlines()[2:]}
+    assert '| 56.00 ± 1.00 |' in rows['CAM baseline']
+    assert rows['CAM baseline'].endswith('| 2 |')
+    assert '| n/a |' in rows['control (no co-occurrence)']
+    assert osp.isfile(tmp_path / 'mars_leaderboard.md')
+    run = tmp_path / 'test' / '20261125_000000'
+    run.mkdir(parents=True)
+    (run / '20261125_000000.json').write_text(json.dumps({'mIoU': 55.4}))
+    assert mb.test_metrics(str(tmp_path / 'test')) == {'mIoU': 55.4}
+    with pytest.raises(FileNotFoundError, match='no test metrics'):
+        mb.test_metrics(str(tmp_path))
