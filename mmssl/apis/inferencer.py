@@ -18,8 +18,71 @@ from mmssl.structures import ClsDataSample
 InputType = Union[str, np.ndarray]
 
 
+class BaseImageInferencer(BaseInferencer):
+    """What mmssl's image inferencers share: the checkpoint's dataset meta
+    on the model, a pipeline for files (image loading put in front when the
+    config's pipeline has none) and one for in-memory arrays (without it),
+    and batching. Subclasses give :meth:`_pipeline_cfg`, and may adapt
+    arrays in :meth:`_as_image`."""
+    def __init__(self,
+                 model=None,
+                 weights: Optional[str] = None,
+                 device: Optional[str] = None,
+                 scope: str = 'mmssl',
+                 show_progress: bool = False):
+        init_default_scope(scope)
+        super().__init__(model=model, weights=weights, device=device,
+                         scope=scope, show_progress=show_progress)
+
+    def _load_weights_to_model(self, model, checkpoint, cfg) -> None:
+        super()._load_weights_to_model(model, checkpoint, cfg)
+        meta = (checkpoint or {}).get('meta', {})
+        model.dataset_meta = dict(meta.get('dataset_meta', {}))
+
+    def _init_pipeline(self, cfg) -> Compose:
+        """The pipeline for file inputs; in-memory arrays skip its loading
+        step (``self.array_pipeline``)."""
+        pipeline = self._pipeline_cfg(cfg)
+        is_load = [t['type'].endswith('LoadImageFromFile') for t in pipeline]
+        self.array_pipeline = Compose(
+            [t for t, load in zip(pipeline, is_load) if not load])
+        if not any(is_load):
+            pipeline.insert(0, dict(type='LoadImageFromFile'))
+        return Compose(pipeline)
+
+    def _init_visualizer(self, cfg):
+        """Drawing is done by :meth:`visualize` itself."""
+        return None
+
+    def _inputs_to_list(self, inputs) -> list:
+        if isinstance(inputs, (str, np.ndarray)):
+            inputs = [inputs]
+        return list(inputs)
+
+    def preprocess(self, inputs: List[InputType], batch_size: int = 1,
+                   **kwargs):
+        def process(inp):
+            if isinstance(inp, str):
+                return self.pipeline(dict(img_path=inp))
+            img = self._as_image(inp)
+            return self.array_pipeline(
+                dict(img=img, ori_shape=img.shape[:2],
+                     img_shape=img.shape[:2]))
+
+        for chunk in self._get_chunk_data(map(process, inputs), batch_size):
+            yield self.collate_fn(chunk)
+
+    def _pipeline_cfg(self, cfg) -> list:
+        raise NotImplementedError
+
+    @staticmethod
+    def _as_image(arr: np.ndarray) -> np.ndarray:
+        """An in-memory input as HxWxC."""
+        return arr if arr.ndim == 3 else arr[..., None]
+
+
 @INFERENCERS.register_module()
-class ImageClassificationInferencer(BaseInferencer):
+class ImageClassificationInferencer(BaseImageInferencer):
     """Classify images with an mmssl classifier: config + checkpoint in,
     top-k classes with scores out.
 
@@ -52,58 +115,17 @@ class ImageClassificationInferencer(BaseInferencer):
     visualize_kwargs: set = {'show_dir'}
     postprocess_kwargs: set = {'topk', 'return_datasamples'}
 
-    def __init__(self,
-                 model=None,
-                 weights: Optional[str] = None,
-                 device: Optional[str] = None,
-                 scope: str = 'mmssl',
-                 show_progress: bool = False):
-        init_default_scope(scope)
-        super().__init__(model=model, weights=weights, device=device,
-                         scope=scope, show_progress=show_progress)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.classes = tuple(
             getattr(self.model, 'dataset_meta', {}).get('classes', ()))
 
-    def _load_weights_to_model(self, model, checkpoint, cfg) -> None:
-        super()._load_weights_to_model(model, checkpoint, cfg)
-        meta = (checkpoint or {}).get('meta', {})
-        model.dataset_meta = dict(meta.get('dataset_meta', {}))
-
-    def _init_pipeline(self, cfg) -> Compose:
-        """The pipeline for file inputs; in-memory arrays skip its loading
-        step (``self.array_pipeline``)."""
+    def _pipeline_cfg(self, cfg) -> list:
+        """The config's ``infer_pipeline`` when it has one, else the test
+        dataloader's pipeline."""
         if cfg.get('infer_pipeline') is not None:
-            pipeline = list(cfg.infer_pipeline)
-        else:
-            pipeline = list(cfg.test_dataloader.dataset.pipeline)
-        is_load = [t['type'].endswith('LoadImageFromFile') for t in pipeline]
-        self.array_pipeline = Compose(
-            [t for t, load in zip(pipeline, is_load) if not load])
-        if not any(is_load):
-            pipeline.insert(0, dict(type='LoadImageFromFile'))
-        return Compose(pipeline)
-
-    def _init_visualizer(self, cfg):
-        """Drawing is done by :meth:`visualize` itself."""
-        return None
-
-    def _inputs_to_list(self, inputs) -> list:
-        if isinstance(inputs, (str, np.ndarray)):
-            inputs = [inputs]
-        return list(inputs)
-
-    def preprocess(self, inputs: List[InputType], batch_size: int = 1,
-                   **kwargs):
-        def process(inp):
-            if isinstance(inp, str):
-                return self.pipeline(dict(img_path=inp))
-            img = inp if inp.ndim == 3 else inp[..., None]
-            return self.array_pipeline(
-                dict(img=img, ori_shape=img.shape[:2],
-                     img_shape=img.shape[:2]))
-
-        for chunk in self._get_chunk_data(map(process, inputs), batch_size):
-            yield self.collate_fn(chunk)
+            return list(cfg.infer_pipeline)
+        return list(cfg.test_dataloader.dataset.pipeline)
 
     def visualize(self, inputs: List[InputType], preds: List[ClsDataSample],
                   show_dir: Optional[str] = None, **kwargs):

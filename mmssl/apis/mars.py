@@ -59,10 +59,7 @@ def extract_features(extractor: torch.nn.Module, dataset, out_dir: str,
     os.makedirs(out_dir, exist_ok=True)
     stride = int(getattr(extractor, 'stride', 1))
     extractor.eval()
-    device = next(iter(extractor.buffers()), torch.empty(0)).device
-    for p in extractor.parameters():
-        device = p.device
-        break
+    device = next(extractor.parameters()).device
     n = len(dataset)
     dim = None
     for i in range(n):
@@ -146,6 +143,9 @@ def debias_dataset(dataset,
     num_classes = len(dataset.metainfo['classes'])
     infos = [dataset.get_data_info(i) for i in range(len(dataset))]
     names = [_name(info) for info in infos]
+    # Features are read twice (clustering, then scoring with the selected
+    # centroids) rather than held in memory: at VOC scale they would not
+    # fit.
     per_image = []
     for i, name in enumerate(names):
         label = _read_label(seed_dir, name)

@@ -5,18 +5,17 @@ from typing import List, Optional, Union
 
 import cv2
 import numpy as np
-from mmcv.transforms import Compose
-from mmengine.infer.infer import BaseInferencer
-from mmengine.registry import init_default_scope
 
 from mmssl.engine.hooks.visualization_hook import draw_seg_result
 from mmssl.registry import INFERENCERS
+
+from .inferencer import BaseImageInferencer
 
 InputType = Union[str, np.ndarray]
 
 
 @INFERENCERS.register_module()
-class SemanticSegInferencer(BaseInferencer):
+class SemanticSegInferencer(BaseImageInferencer):
     """Segment images with an mmssl/mmseg segmentor (e.g. MARS's
     DeepLabV3+): config + checkpoint in, a label map per image out.
 
@@ -37,55 +36,21 @@ class SemanticSegInferencer(BaseInferencer):
     visualize_kwargs: set = {'show_dir', 'alpha'}
     postprocess_kwargs: set = {'return_datasamples'}
 
-    def __init__(self,
-                 model=None,
-                 weights: Optional[str] = None,
-                 device: Optional[str] = None,
-                 scope: str = 'mmssl',
-                 show_progress: bool = False):
-        init_default_scope(scope)
-        super().__init__(model=model, weights=weights, device=device,
-                         scope=scope, show_progress=show_progress)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         meta = getattr(self.model, 'dataset_meta', None) or {}
         self.classes = tuple(meta.get('classes', ()))
         self.palette = meta.get('palette') or _default_palette(
             max(len(self.classes), 2))
 
-    def _load_weights_to_model(self, model, checkpoint, cfg) -> None:
-        super()._load_weights_to_model(model, checkpoint, cfg)
-        meta = (checkpoint or {}).get('meta', {})
-        model.dataset_meta = dict(meta.get('dataset_meta', {}))
+    def _pipeline_cfg(self, cfg) -> list:
+        """The test pipeline without its annotation loading."""
+        return [t for t in cfg.test_dataloader.dataset.pipeline
+                if 'Annotations' not in t['type']]
 
-    def _init_pipeline(self, cfg) -> Compose:
-        pipeline = [t for t in cfg.test_dataloader.dataset.pipeline
-                    if 'Annotations' not in t['type']]
-        is_load = [t['type'].endswith('LoadImageFromFile') for t in pipeline]
-        self.array_pipeline = Compose(
-            [t for t, load in zip(pipeline, is_load) if not load])
-        if not any(is_load):
-            pipeline.insert(0, dict(type='LoadImageFromFile'))
-        return Compose(pipeline)
-
-    def _init_visualizer(self, cfg):
-        return None
-
-    def _inputs_to_list(self, inputs) -> list:
-        if isinstance(inputs, (str, np.ndarray)):
-            inputs = [inputs]
-        return list(inputs)
-
-    def preprocess(self, inputs: List[InputType], batch_size: int = 1,
-                   **kwargs):
-        def process(inp):
-            if isinstance(inp, str):
-                return self.pipeline(dict(img_path=inp))
-            img = inp if inp.ndim == 3 else np.repeat(inp[..., None], 3, 2)
-            return self.array_pipeline(
-                dict(img=img, ori_shape=img.shape[:2],
-                     img_shape=img.shape[:2]))
-
-        for chunk in self._get_chunk_data(map(process, inputs), batch_size):
-            yield self.collate_fn(chunk)
+    @staticmethod
+    def _as_image(arr: np.ndarray) -> np.ndarray:
+        return arr if arr.ndim == 3 else np.repeat(arr[..., None], 3, 2)
 
     def _name(self, label: int) -> str:
         return self.classes[label] if label < len(self.classes) \
