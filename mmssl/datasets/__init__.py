@@ -1,5 +1,6 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 from .base_cls_dataset import BaseClsDataset
+from .bus import BUSDataset, BUSIDataset, mask_to_box, write_bus_coco
 from .cifar import CIFAR10Dataset, CIFAR100Dataset
 from .digits import DigitsDataset, digits_split
 from .image_folder import ImageFolderDataset
@@ -12,5 +13,6 @@ from .wsss import BiasedVOCDataset, COCOWSSSDataset, VOCWSSSDataset
 __all__ = [
     'BaseClsDataset', 'CIFAR10Dataset', 'CIFAR100Dataset', 'DigitsDataset',
     'digits_split', 'ImageFolderDataset', 'CUBDataset', 'VOCBoxClsDataset',
-    'MSDDataset', 'VOCWSSSDataset', 'BiasedVOCDataset', 'COCOWSSSDataset'
+    'MSDDataset', 'VOCWSSSDataset', 'BiasedVOCDataset', 'COCOWSSSDataset',
+    'BUSDataset', 'BUSIDataset', 'mask_to_box', 'write_bus_coco'
 ]

@@ -1,6 +1,7 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 from .accuracy import Accuracy
 from .biased_region import BiasedRegionMetric
+from .diagnosis import DiagnosisMetric
 from .openset import OpenSetMetric
 from .seg_iou import ClasswiseIoUMetric
 from .single_label import ConfusionMatrix, SingleLabelMetric
@@ -8,6 +9,6 @@ from .volume_seg import VolumeSegMetric
 from .wsol import WSOLMetric
 
 __all__ = ['Accuracy', 'BiasedRegionMetric', 'ClasswiseIoUMetric',
-           'ConfusionMatrix',
+           'ConfusionMatrix', 'DiagnosisMetric',
            'OpenSetMetric', 'SingleLabelMetric', 'VolumeSegMetric',
            'WSOLMetric']
