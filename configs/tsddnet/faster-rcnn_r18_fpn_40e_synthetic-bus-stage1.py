@@ -58,3 +58,5 @@ default_hooks = dict(
 visualizer = dict(type='mmdet.DetLocalVisualizer',
                   vis_backends=[dict(type='LocalVisBackend')])
 log_processor = dict(by_epoch=True)
+# which training images kept their box: split.json in the work dir
+custom_hooks = [dict(type='RNGStateHook'), dict(type='SaveSplitHook')]

@@ -8,21 +8,11 @@
 # 224 px crops, Adam 1e-4, 50 epochs), for a 2-core CPU: ResNet-18 from
 # scratch (no downloads), 64 px crops, Adam 1e-3 (from scratch).
 _base_ = [
+    '../_base_/models/tsddnet_lesion-cls_r18.py',
     '../_base_/datasets/synthetic_bus.py',
     '../_base_/default_runtime.py',
 ]
-model = dict(
-    type='LesionClassifier',
-    backbone=dict(type='mmdet.ResNet', depth=18, out_indices=(3, ),
-                  norm_cfg=dict(type='BN', requires_grad=True),
-                  norm_eval=False, style='pytorch'),
-    feat_channels=512,
-    num_classes=2,
-    crop_size=64,  # spec: 224 (CPU deviation)
-    margin=0.1,  # spec 2.2: m = 0.1 of the box size on each side
-    data_preprocessor=dict(
-        type='mmdet.DetDataPreprocessor', mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375], bgr_to_rgb=False, pad_size_divisor=32))
+model = {{_base_.lesion_classifier}}
 optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='Adam', lr=1e-3, weight_decay=1e-4))
@@ -41,3 +31,5 @@ default_hooks = dict(
     logger=dict(interval=10),
     checkpoint=dict(interval=10, max_keep_ckpts=1, save_best='diag/auc',
                     rule='greater'))
+# which training images kept their box: split.json in the work dir
+custom_hooks = [dict(type='RNGStateHook'), dict(type='SaveSplitHook')]

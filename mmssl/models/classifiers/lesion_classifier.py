@@ -36,6 +36,14 @@ def sample_boxes(data_samples: Sequence, whole_image: bool = True):
     return torch.stack(rois), torch.tensor(has_box, dtype=torch.bool)
 
 
+def _without_boxes(sample):
+    """A view of ``sample`` whose ``gt_instances`` are dropped."""
+    sample = sample.clone()
+    if 'gt_instances' in sample:
+        del sample.gt_instances
+    return sample
+
+
 def image_labels(data_samples: Sequence, device=None) -> torch.Tensor:
     """Each sample's diagnosis index (``img_label`` meta key)."""
     labels = []
@@ -68,6 +76,9 @@ class LesionClassifier(BaseModel):
         num_classes (int): Diagnosis classes. Defaults to 2.
         crop_size (int): Crop side (spec: 224). Defaults to 224.
         margin (float): Context margin. Defaults to 0.1.
+        roi (str): ``'box'`` (the lesion box, as above) or ``'image'``:
+            always the whole image, boxes or not (the spec's whole-image
+            baseline B0, trained on every image). Defaults to ``'box'``.
         data_preprocessor (dict, optional): Defaults to mmdet's
             ``DetDataPreprocessor`` with ImageNet statistics.
         init_cfg (dict, optional): Initialisation config.
@@ -79,6 +90,7 @@ class LesionClassifier(BaseModel):
                  num_classes: int = 2,
                  crop_size: int = 224,
                  margin: float = 0.1,
+                 roi: str = 'box',
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None):
         if data_preprocessor is None:
@@ -93,6 +105,9 @@ class LesionClassifier(BaseModel):
         self.num_classes = num_classes
         self.crop_size = crop_size
         self.margin = margin
+        if roi not in ('box', 'image'):
+            raise ValueError(f"roi must be 'box' or 'image', got {roi!r}")
+        self.roi = roi
 
     def roi_features(self, inputs: torch.Tensor,
                      rois: torch.Tensor) -> torch.Tensor:
@@ -115,6 +130,11 @@ class LesionClassifier(BaseModel):
             return inputs.new_zeros((0, self.num_classes))
         return torch.cat(out)
 
+    def _rois(self, data_samples, whole_image: bool = True):
+        if self.roi == 'image':
+            data_samples = [_without_boxes(s) for s in data_samples]
+        return sample_boxes(data_samples, whole_image)
+
     def forward(self, inputs: torch.Tensor, data_samples=None,
                 mode: str = 'tensor'):
         if mode == 'loss':
@@ -122,13 +142,16 @@ class LesionClassifier(BaseModel):
         if mode == 'predict':
             return self.predict(inputs, data_samples)
         if mode == 'tensor':
-            rois, _ = sample_boxes(data_samples)
+            rois, _ = self._rois(data_samples)
             return self.fc(self.roi_features(inputs, rois))
         raise RuntimeError(f'invalid mode {mode!r}: use "loss", "predict" '
                            'or "tensor"')
 
     def loss(self, inputs: torch.Tensor, data_samples) -> dict:
-        rois, has_box = sample_boxes(data_samples, whole_image=False)
+        rois, has_box = self._rois(data_samples,
+                                   whole_image=self.roi == 'image')
+        if self.roi == 'image':
+            has_box = torch.ones_like(has_box)
         labels = image_labels(data_samples, inputs.device)[has_box]
         if not len(rois):
             # No boxed sample: a zero loss that keeps every weight in the
@@ -138,7 +161,7 @@ class LesionClassifier(BaseModel):
         return dict(loss_cls=F.cross_entropy(logits, labels))
 
     def predict(self, inputs: torch.Tensor, data_samples) -> List:
-        rois, _ = sample_boxes(data_samples)
+        rois, _ = self._rois(data_samples)
         probs = self.score_rois(inputs, rois)
         for sample, p in zip(data_samples, probs):
             sample.set_field(p, 'diag_scores')

@@ -1,0 +1,81 @@
+# TSDDNet stage 2 (shared/methods/tsddnet.md 2.2, 3): the fusion network
+# (one Faster R-CNN with a diagnosis branch reading the lesion ROI through
+# the detector's RoIAlign features and the classifier's crop features),
+# trained end-to-end with self-distillation on every training image: the
+# refined manual boxes and accepted pseudo boxes written by candidate
+# selection, and class-only images (diagnosis losses only).
+#   python tools/tsddnet/select_candidates.py ... (see configs/tsddnet/README.md)
+#   python tools/train.py configs/tsddnet/tsddnet_r18_fpn_12e_synthetic-bus.py
+# Initialised from the stage-1 networks (load_from: the merged checkpoint
+# select_candidates.py writes). Deviations from the spec's defaults (SGD lr
+# 0.005, 24 epochs, ResNet-50): the stage-1 CPU networks, 12 epochs.
+_base_ = [
+    './faster-rcnn_r18_fpn_40e_synthetic-bus-stage1.py',
+    '../_base_/models/tsddnet_lesion-cls_r18.py',
+]
+model = dict(
+    type='TSDDNet',
+    _scope_='mmssl',
+    classifier={{_base_.lesion_classifier}},
+    num_classes=2,
+    fusion=True,
+    det_channels=1024,  # spec 2.2: f_det = FC 1024 on the 7x7x256 RoIAlign
+    fuse_channels=512,  # [inferred] width of the fusion MLP's hidden layer
+    alpha=0.5,  # spec 3: distillation weight
+    temperature=3.,  # spec 3: T = 3
+    hint_weight=0.01)  # spec 3: beta of the feature hints
+train_dataloader = dict(
+    dataset=dict(
+        # written by tools/tsddnet/select_candidates.py
+        ann_file='annotations/train_selected.json',
+        box_fraction=None,
+        subset='all'))
+# candidate selection (tools/tsddnet/select_candidates.py): every stage-1
+# training image with stage 1's box split, and the spec's thresholds
+# (2.2 steps 3-5, all [inferred] in the spec)
+selection = dict(
+    dataset=dict(
+        type='BUSDataset',
+        data_root='data/synthetic_bus/',
+        ann_file='annotations/train.json',
+        data_prefix=dict(img='images/train/'),
+        box_fraction={{_base_.box_fraction}},
+        seed=0,
+        subset='all',
+        test_mode=True,
+        pipeline={{_base_.test_pipeline}}),
+    jitter=dict(
+        scales=(0.8, 0.9, 1.0, 1.1, 1.25, 1.5),  # of w and h independently
+        shifts=(-0.1, 0.0, 0.1)),  # of the box size
+    options=dict(
+        min_det_iou=0.3,  # detections with IoU >= 0.3 to the manual box
+        top_k=5,  # detections per class-only image
+        score_thr=0.3,  # tau_det
+        gamma=1.,  # s(c) = p_Cls(y|c) * score_Det(c)^gamma
+        cls_thr=0.7,  # tau_cls
+        delta=0.05,  # refine only when the score gains >= delta
+        min_iou=0.5))  # and the new box keeps IoU >= 0.5 to the manual one
+val_evaluator = [
+    dict(type='mmdet.CocoMetric',
+         ann_file='data/synthetic_bus/annotations/val.json', metric='bbox'),
+    dict(type='DiagnosisMetric'),
+]
+test_evaluator = [
+    dict(type='mmdet.CocoMetric',
+         ann_file='data/synthetic_bus/annotations/test.json', metric='bbox'),
+    dict(type='DiagnosisMetric'),
+]
+# spec 4: stage 2 SGD lr 0.005
+optim_wrapper = dict(optimizer=dict(lr=0.005))
+max_epochs = 12
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0,
+         end=100),
+    dict(type='MultiStepLR', by_epoch=True, begin=0, end=max_epochs,
+         milestones=[9, 11], gamma=0.1),
+]
+train_cfg = dict(max_epochs=max_epochs, val_interval=4)
+default_hooks = dict(
+    checkpoint=dict(interval=4, save_best='diag/auc', rule='greater'))
+# the stage-1 detector and classifier, merged by select_candidates.py
+load_from = 'work_dirs/tsddnet_select/stage1.pth'

@@ -1,0 +1,4 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+from .tsddnet import TSDDNet, stage1_state_dict
+
+__all__ = ['TSDDNet', 'stage1_state_dict']

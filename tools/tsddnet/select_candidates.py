@@ -1,0 +1,103 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""TSDDNet between the stages: load the stage-1 detector and classifier
+into the stage-2 model, refine the manual boxes and make pseudo boxes for
+class-only images by class-label-guided candidate selection, and write
+the updated COCO json stage 2 trains on. Also writes ``stage1.pth`` (both
+networks in one checkpoint: stage 2's ``load_from``) and
+``selection.json`` (per image: old box, new box, scores) to the work dir.
+
+    python tools/tsddnet/select_candidates.py CONFIG \
+        --det-checkpoint DET.pth --cls-checkpoint CLS.pth \
+        [--split-file STAGE1_WORK_DIR/split.json] [--out ANN.json] \
+        [--work-dir DIR] [--naive]
+
+CONFIG is a stage-2 config (configs/tsddnet/tsddnet_*): its ``selection``
+block gives the training images and the selection thresholds, its
+training ``ann_file`` is the default output.
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import sys
+
+from mmengine.config import DictAction
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
+    osp.abspath(__file__)))))
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('config')
+    parser.add_argument('--det-checkpoint', required=True,
+                        help='stage-1 detector checkpoint')
+    parser.add_argument('--cls-checkpoint', required=True,
+                        help='stage-1 lesion classifier checkpoint')
+    parser.add_argument('--split-file',
+                        help="the stage-1 run's split.json (which images "
+                        'kept their box); default: the config\'s draw')
+    parser.add_argument('--seed', type=int,
+                        help="seed of the config's box draw (as train.py "
+                        '--seed)')
+    parser.add_argument('--out', help='updated json (default: the '
+                        "config's training ann_file)")
+    parser.add_argument('--work-dir', default='work_dirs/tsddnet_select')
+    parser.add_argument('--naive', action='store_true',
+                        help='baseline: keep manual boxes, top-1 detection '
+                        'as pseudo box, no class guidance')
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config values, key=value')
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    import torch
+    from mmengine.config import Config
+
+    from mmssl.apis.tsddnet import load_stage1, select_candidates
+    from mmssl.registry import DATASETS, MODELS
+    from mmssl.utils import register_all_modules
+    register_all_modules()
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    if 'selection' not in cfg or cfg.model.get('type') != 'TSDDNet':
+        raise KeyError(f'{args.config} has no "selection" block or is not '
+                       'a TSDDNet model: give a stage-2 config '
+                       '(configs/tsddnet/tsddnet_*)')
+    sel = cfg.selection
+    ds_cfg = dict(sel.dataset)
+    if args.split_file:
+        ds_cfg['split_file'] = args.split_file
+    if args.seed is not None:
+        ds_cfg['seed'] = args.seed
+    dataset = DATASETS.build(ds_cfg)
+    train_ds = cfg.train_dataloader.dataset
+    out = args.out or osp.join(train_ds.get('data_root', ''),
+                               train_ds.ann_file)
+    model = MODELS.build(cfg.model).to(args.device)
+    state = load_stage1(model, args.det_checkpoint, args.cls_checkpoint)
+    os.makedirs(args.work_dir, exist_ok=True)
+    torch.save(dict(state_dict=state,
+                    meta=dict(det_checkpoint=args.det_checkpoint,
+                              cls_checkpoint=args.cls_checkpoint)),
+               osp.join(args.work_dir, 'stage1.pth'))
+    result = select_candidates(model, dataset, out, naive=args.naive,
+                               jitter=sel.get('jitter'),
+                               **sel.get('options', {}))
+    with open(osp.join(args.work_dir, 'selection.json'), 'w') as f:
+        json.dump(result, f)
+    print(f"{'naive' if args.naive else 'class-guided'} selection: "
+          f"{result['refined']}/{result['manual']} manual boxes refined, "
+          f"{result['pseudo']}/{result['class_only']} class-only images "
+          f'got a pseudo box; wrote {out} and '
+          f"{osp.join(args.work_dir, 'stage1.pth')}")
+    return result
+
+
+if __name__ == '__main__':
+    from mmssl.utils.errors import run_cli
+    run_cli(main)
