@@ -4,8 +4,9 @@
 # trained end-to-end with self-distillation on every training image: the
 # refined manual boxes and accepted pseudo boxes written by candidate
 # selection, and class-only images (diagnosis losses only).
-#   python tools/tsddnet/select_candidates.py ... (see configs/tsddnet/README.md)
-#   python tools/train.py configs/tsddnet/tsddnet_r18_fpn_12e_synthetic-bus.py
+#   python tools/tsddnet/select_candidates.py ...  (configs/tsddnet/README.md)
+#   python tools/train.py \
+#       configs/tsddnet/tsddnet_r18_fpn_12e_synthetic-bus.py
 # Initialised from the stage-1 networks (load_from: the merged checkpoint
 # select_candidates.py writes). Deviations from the spec's defaults (SGD lr
 # 0.005, 24 epochs, ResNet-50): the stage-1 CPU networks, 12 epochs.
