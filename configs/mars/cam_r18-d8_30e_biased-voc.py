@@ -41,7 +41,10 @@ model = dict(
     in_channels=128,
     bg_threshold=0.15,
     test_scales=(1.0, 0.5, 1.5, 2.0),  # IRNet make_cam
-    test_flip=True)
+    test_flip=True,
+    # spec stage A's optional dense CRF of the seeds: dict() for IRNet's
+    # crf_inference_label values (pip install pydensecrf2); off by default
+    crf=None)
 train_dataloader = dict(
     batch_size=16,
     num_workers=0,

@@ -46,7 +46,10 @@ model = dict(
     in_channels=2048,
     bg_threshold=0.15,
     test_scales=(1.0, 0.5, 1.5, 2.0),
-    test_flip=True)
+    test_flip=True,
+    # spec stage A's optional dense CRF of the seeds: dict() for IRNet's
+    # crf_inference_label values (pip install pydensecrf2); off by default
+    crf=None)
 train_dataloader = dict(
     batch_size=16,
     num_workers=4,

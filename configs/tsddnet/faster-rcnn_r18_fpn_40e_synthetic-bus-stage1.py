@@ -6,7 +6,9 @@
 # Deviations from the spec's paper-scale defaults (faster-rcnn_r50_fpn,
 # pretrained, 12 epochs, short side 512), all for a 2-core CPU: ResNet-18
 # from scratch (no downloads), 128 px images, anchors of scale 4 (16-256
-# px, the lesions are 19-51 px), fewer proposals, 40 epochs.
+# px, the lesions are 19-51 px), 64-channel FPN/RPN/RoI features and a
+# 256-wide box head (4x faster than 256/1024 on 2 cores), fewer proposals,
+# 40 epochs.
 _base_ = [
     '../_base_/models/mmdet_faster-rcnn_r50_fpn.py',
     '../_base_/datasets/synthetic_bus.py',
@@ -17,10 +19,13 @@ model = dict(
     data_preprocessor=dict(bgr_to_rgb=False),
     backbone=dict(depth=18, frozen_stages=-1, norm_eval=False,
                   init_cfg=None),
-    neck=dict(in_channels=[64, 128, 256, 512]),
-    rpn_head=dict(anchor_generator=dict(scales=[4])),
-    # spec 2.2: detection is localisation only ("lesion")
-    roi_head=dict(bbox_head=dict(num_classes=1)),
+    neck=dict(in_channels=[64, 128, 256, 512], out_channels=64),
+    rpn_head=dict(in_channels=64, feat_channels=64,
+                  anchor_generator=dict(scales=[4])),
+    roi_head=dict(
+        bbox_roi_extractor=dict(out_channels=64),
+        # spec 2.2: detection is localisation only ("lesion")
+        bbox_head=dict(in_channels=64, fc_out_channels=256, num_classes=1)),
     train_cfg=dict(
         rpn_proposal=dict(nms_pre=1000, max_per_img=300),
         rcnn=dict(sampler=dict(num=128))),

@@ -81,3 +81,63 @@ def test_missing_tags_are_a_clear_error():
         model.loss(torch.rand(1, 3, 32, 32), [s])
     with pytest.raises(ValueError, match='image tags'):
         model.predict(torch.rand(1, 3, 32, 32))
+
+
+def _two_tone(tmp_path):
+    """A 40x48 image, red right of column 24, grey left of it."""
+    import numpy as np
+    from PIL import Image
+    img = np.full((40, 48, 3), 90, np.uint8)
+    img[:, 24:] = (220, 30, 30)
+    path = tmp_path / 'two_tone.png'
+    Image.fromarray(img).save(path)
+    return img, str(path)
+
+
+def test_dense_crf_snaps_labels_to_the_colour_edge(tmp_path):
+    import numpy as np
+
+    from mmssl.models.utils.crf import dense_crf_labels
+    img, _ = _two_tone(tmp_path)
+    seed = np.zeros((40, 48), np.int64)
+    seed[:, 18:] = 1  # overshoots the red region by 6 columns
+    out = dense_crf_labels(img, seed, 2)
+    assert out.dtype == np.int64 and out.shape == seed.shape
+    # the overshoot goes back to background, the red region stays
+    assert (out[:, :22] == 0).all() and (out[:, 26:] == 1).all()
+    assert (seed[:, 18:24] == 1).all()
+    with pytest.raises(ValueError, match='label map size'):
+        dense_crf_labels(img[:10], seed, 2)
+
+
+def test_cam_seeds_with_crf_keep_tagged_classes(tmp_path):
+    img, path = _two_tone(tmp_path)
+    model = _model(crf=dict(t=5)).eval()
+    model.classifier.weight.data.abs_()
+    samples = _samples([[3]], shape=(40, 48))
+    samples[0].set_metainfo(dict(img_path=path))
+    x = torch.from_numpy(img).permute(2, 0, 1)[None].float() / 255
+    with torch.no_grad():
+        plain = _model().eval()
+        plain.load_state_dict(model.state_dict())
+        ref = plain.predict(x, _samples([[3]], shape=(40, 48)))
+        out = model.predict(x, samples)
+    pred = out[0].pred_sem_seg.data
+    assert pred.shape == (1, 40, 48)
+    assert set(pred.unique().tolist()) <= {0, 3}
+    # the CRF does change the thresholded CAM here
+    assert not torch.equal(pred, ref[0].pred_sem_seg.data)
+
+
+def test_crf_without_pydensecrf_is_a_clear_error(monkeypatch):
+    import builtins
+    real_import = builtins.__import__
+
+    def no_crf(name, *args, **kwargs):
+        if name.startswith('pydensecrf'):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, '__import__', no_crf)
+    with pytest.raises(ImportError, match='pip install pydensecrf2'):
+        _model(crf=dict())

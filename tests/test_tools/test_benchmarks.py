@@ -150,6 +150,7 @@ def test_mars_benchmark_table_and_test_metrics(tmp_path):
     """The MARS driver's table: mean and std (ddof 0) per arm over seeds,
     'n/a' for a metric no seed has; tools/test.py's metrics json found."""
     mb = _load('mars_benchmark')
+    lb = _load('leaderboard')
     arm = dict(seed_mIoU=50.0, seed_fpr=40.0, mIoU=55.0, **{
         'IoU.train': 45.0, 'IoU.person': 25.0, 'IoU.background': 90.0,
         'biased/fpr': 60.0})
@@ -171,6 +172,6 @@ def test_mars_benchmark_table_and_test_metrics(tmp_path):
     run = tmp_path / 'test' / '20261125_000000'
     run.mkdir(parents=True)
     (run / '20261125_000000.json').write_text(json.dumps({'mIoU': 55.4}))
-    assert mb.test_metrics(str(tmp_path / 'test')) == {'mIoU': 55.4}
+    assert lb.test_metrics(str(tmp_path / 'test')) == {'mIoU': 55.4}
     with pytest.raises(FileNotFoundError, match='no test metrics'):
-        mb.test_metrics(str(tmp_path))
+        lb.test_metrics(str(tmp_path))

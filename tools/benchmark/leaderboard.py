@@ -25,6 +25,7 @@ Examples::
 """
 import argparse
 import csv
+import glob
 import json
 import os
 import os.path as osp
@@ -131,6 +132,46 @@ def train_run(config: str, seed: int, run_dir: str,
         raise RuntimeError(f'training failed ({config}, seed {seed}); see '
                            f'{osp.join(run_dir, "train.log")}')
     return time.time() - start
+
+
+def run_tool(args, log_file: str) -> None:
+    """Run ``python ARGS...`` from the repository root, logged to
+    ``log_file``; raises on failure."""
+    cmd = [sys.executable] + args
+    print(f'[bench] {" ".join(args)}', flush=True)
+    os.makedirs(osp.dirname(log_file), exist_ok=True)
+    with open(log_file, 'w') as log:
+        proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT,
+                              cwd=ROOT)
+    if proc.returncode != 0:
+        raise RuntimeError(f'{args[0]} failed; see {log_file}')
+
+
+def data_opts(root: str, keys=('train_dataloader', 'val_dataloader',
+                               'test_dataloader')) -> list:
+    """``--cfg-options`` pointing the dataloaders at ``root``."""
+    return [f'{k}.dataset.data_root={root}' for k in keys]
+
+
+def last_ckpt(run_dir: str) -> str:
+    """The checkpoint a run saved last."""
+    with open(osp.join(run_dir, 'last_checkpoint')) as f:
+        return f.read().strip()
+
+
+def test_metrics(run_dir: str) -> dict:
+    """The metrics json tools/test.py wrote last in ``run_dir``."""
+    files = sorted(glob.glob(osp.join(run_dir, '*', '*.json')))
+    files = [f for f in files if not f.endswith('scalars.json')]
+    if not files:
+        raise FileNotFoundError(f'no test metrics in {run_dir}')
+    with open(files[-1]) as f:
+        return json.load(f)
+
+
+def done(path: str, rerun: bool) -> bool:
+    """Whether a step's output exists and need not run again."""
+    return osp.exists(path) and not rerun
 
 
 def prepare_suite_data(suite: str, work_dir: str) -> None:

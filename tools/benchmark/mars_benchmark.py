@@ -21,18 +21,25 @@ in training) runs A and the baseline D. Finished steps are reused
 (delete their directories, or pass --rerun, to run them again).
 """
 import argparse
-import glob
 import json
 import os
 import os.path as osp
-import subprocess
 import sys
 import time
 
 import numpy as np
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from leaderboard import ROOT, last_metric, train_run  # noqa: E402
+from leaderboard import (  # noqa: E402
+    ROOT,
+    data_opts,
+    done,
+    last_ckpt,
+    last_metric,
+    run_tool,
+    test_metrics,
+    train_run,
+)
 
 CAM = 'configs/mars/cam_r18-d8_30e_biased-voc.py'
 USS = 'configs/mars/uss_simclr_r18-d8_1k_biased-voc.py'
@@ -42,41 +49,6 @@ MARS = 'configs/mars/mars_deeplabv3plus_r18-d8_1500i_biased-voc.py'
 DATA = {'biased': 'data/biased_voc', 'control': 'data/biased_voc_control'}
 SEG_METRICS = ('mIoU', 'IoU.background', 'IoU.train', 'IoU.person',
                'biased/fpr')
-
-
-def run_tool(args, log_file: str) -> None:
-    cmd = [sys.executable] + args
-    print(f'[mars] {" ".join(args)}', flush=True)
-    os.makedirs(osp.dirname(log_file), exist_ok=True)
-    with open(log_file, 'w') as log:
-        proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT,
-                              cwd=ROOT)
-    if proc.returncode != 0:
-        raise RuntimeError(f'{args[0]} failed; see {log_file}')
-
-
-def data_opts(root: str, keys=('train_dataloader', 'val_dataloader',
-                               'test_dataloader')) -> list:
-    return [f'{k}.dataset.data_root={root}' for k in keys]
-
-
-def last_ckpt(run_dir: str) -> str:
-    with open(osp.join(run_dir, 'last_checkpoint')) as f:
-        return f.read().strip()
-
-
-def test_metrics(run_dir: str) -> dict:
-    """The metrics json tools/test.py wrote last in ``run_dir``."""
-    files = sorted(glob.glob(osp.join(run_dir, '*', '*.json')))
-    files = [f for f in files if not f.endswith('scalars.json')]
-    if not files:
-        raise FileNotFoundError(f'no test metrics in {run_dir}')
-    with open(files[-1]) as f:
-        return json.load(f)
-
-
-def done(path: str, rerun: bool) -> bool:
-    return osp.exists(path) and not rerun
 
 
 def stage_a(data: str, seed: int, wd: str, rerun: bool) -> dict:

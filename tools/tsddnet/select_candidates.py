@@ -9,7 +9,7 @@ networks in one checkpoint: stage 2's ``load_from``) and
     python tools/tsddnet/select_candidates.py CONFIG \
         --det-checkpoint DET.pth --cls-checkpoint CLS.pth \
         [--split-file STAGE1_WORK_DIR/split.json] [--out ANN.json] \
-        [--work-dir DIR] [--naive]
+        [--work-dir DIR] [--naive | --merge-only]
 
 CONFIG is a stage-2 config (configs/tsddnet/tsddnet_*): its ``selection``
 block gives the training images and the selection thresholds, its
@@ -46,6 +46,9 @@ def parse_args(argv=None):
     parser.add_argument('--naive', action='store_true',
                         help='baseline: keep manual boxes, top-1 detection '
                         'as pseudo box, no class guidance')
+    parser.add_argument('--merge-only', action='store_true',
+                        help='only write WORK_DIR/stage1.pth (the two '
+                        'stage-1 networks in one checkpoint)')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config values, key=value')
@@ -85,6 +88,9 @@ def main(argv=None):
                     meta=dict(det_checkpoint=args.det_checkpoint,
                               cls_checkpoint=args.cls_checkpoint)),
                osp.join(args.work_dir, 'stage1.pth'))
+    if args.merge_only:
+        print(f"wrote {osp.join(args.work_dir, 'stage1.pth')}")
+        return None
     result = select_candidates(model, dataset, out, naive=args.naive,
                                jitter=sel.get('jitter'),
                                **sel.get('options', {}))

@@ -4,12 +4,15 @@
 
 Each image is a B-mode-like frame: horizontal tissue layers of different
 echogenicity, Rayleigh speckle, log compression and a depth-gain falloff,
-with one hypoechoic lesion. Benign lesions are smooth, wider-than-tall
-ovals with posterior acoustic *enhancement*; malignant ones are
-spiculated and taller-than-wide with posterior *shadowing* and a slightly
-heterogeneous interior. Most of the class signal is in the margin
-(spicules) and the posterior band, not in the interior, so that a tight
-box that cuts them loses it: which region of interest is cropped matters
+with one hypoechoic lesion. Benign lesions are mostly smooth,
+wider-than-tall ovals with posterior acoustic *enhancement*; malignant
+ones mostly spiculated and taller-than-wide with posterior *shadowing*
+and a slightly more heterogeneous interior. Every cue is drawn with a
+class-dependent probability (``P_SPICULES``, ``P_POSTERIOR``), so none
+decides alone. Most of the class signal is in the margin
+(spicules) and the posterior band, outside the lesion's box, and only a
+weak part in the lesion's shape and interior, so that a tight box loses
+it: which region of interest is cropped matters
 for the diagnosis. Synthetic, not ultrasound scans.
 
 Per image the generator keeps the exact lesion box (detection ground
@@ -27,7 +30,7 @@ image entry's ``diagnosis`` field)::
     annotations/train.json                 coarse manual boxes
     annotations/train_exact.json           exact boxes (for analysis)
     annotations/{val,test}.json            exact boxes
-    annotations/train_roi.json             diagnostic ROIs (for analysis)
+    annotations/{train,val,test}_roi.json  diagnostic ROIs (for analysis)
     meta.json                              the generator's arguments
 """
 import json
@@ -41,6 +44,10 @@ from PIL import Image
 from ..bus import lesion_coco
 
 DIAGNOSES = ('benign', 'malignant')
+#: P(spiculated margin | benign, malignant): no cue decides alone.
+P_SPICULES = (0.05, 0.7)
+#: P(posterior shadowing, no change, enhancement | benign, malignant).
+P_POSTERIOR = ((0.1, 0.3, 0.6), (0.6, 0.3, 0.1))
 
 
 def _smooth(a: np.ndarray, passes: int = 1) -> np.ndarray:
@@ -52,28 +59,30 @@ def _smooth(a: np.ndarray, passes: int = 1) -> np.ndarray:
     return a
 
 
-def _lesion_mask(rng, size, cx, cy, rx, ry, malignant):
-    """The lesion's binary mask and its spicule mask (malignant only)."""
+def _lesion_mask(rng, size, cx, cy, rx, ry, malignant, spiculated):
+    """The lesion's binary mask and its spicule mask (empty unless
+    ``spiculated``)."""
     yy, xx = np.mgrid[0:size, 0:size].astype(np.float64)
     dx, dy = (xx - cx) / rx, (yy - cy) / ry
     r = np.hypot(dx, dy)
     theta = np.arctan2(dy, dx)
     spicules = np.zeros((size, size), bool)
-    if malignant:
-        # Irregular (lobulated) boundary plus thin radial spicules.
-        k = rng.integers(5, 9)
-        phase = rng.uniform(0, 2 * np.pi, 3)
-        bound = 1 + 0.12 * np.sin(k * theta + phase[0]) \
-            + 0.06 * np.sin((k + 3) * theta + phase[1])
-        body = r <= bound
+    # Both classes are slightly lobulated (a weak cue: malignant a bit
+    # more); the strong margin cue is spiculation, mostly malignant, whose
+    # spicules start beyond a thin halo, outside the lesion's box.
+    k = rng.integers(4, 8)
+    phase = rng.uniform(0, 2 * np.pi, 2)
+    amp = rng.uniform(0.03, 0.12) if malignant else rng.uniform(0.0, 0.09)
+    bound = 1 + amp * np.sin(k * theta + phase[0]) \
+        + amp / 2 * np.sin((k + 3) * theta + phase[1])
+    body = r <= bound
+    if spiculated:
         n = rng.integers(7, 12)
         angles = rng.uniform(0, 2 * np.pi, n)
         lengths = rng.uniform(0.35, 0.7, n)
         for a, length in zip(angles, lengths):
             d = np.abs(np.angle(np.exp(1j * (theta - a))))
-            spicules |= (d < 0.09) & (r > 0.8) & (r < 1 + length)
-    else:
-        body = r <= 1.0
+            spicules |= (d < 0.09) & (r > 1.15) & (r < 1.15 + length)
     return body, spicules & ~body
 
 
@@ -97,17 +106,19 @@ def render_lesion_image(rng: np.random.Generator,
     y = rows[:, None] - wave[None, :]
     tissue = np.where(y < b1, 0.45, np.where(y < b2, 0.8, 0.6))
     tissue = tissue * rng.uniform(0.85, 1.15)
-    # Lesion geometry: size 15-40 % of the width; benign wider than tall,
-    # malignant taller than wide (overlapping ranges).
+    # Lesion geometry: size 15-40 % of the width; benign rather wider than
+    # tall, malignant rather taller (widely overlapping ranges: weak cue).
     width = rng.uniform(0.15, 0.4) * size
-    aspect = rng.uniform(1.05, 1.7) if not malignant \
-        else rng.uniform(0.75, 1.15)
+    aspect = rng.uniform(0.85, 1.6) if not malignant \
+        else rng.uniform(0.7, 1.35)
     rx, ry = width / 2, width / 2 / aspect
     ry = min(ry, 0.22 * size)
     cx = rng.uniform(rx + 0.12 * size, size - rx - 0.12 * size)
     cy = rng.uniform(max(ry + 0.2 * size, b1 + ry),
                      size - ry - 0.3 * size)
-    body, spicules = _lesion_mask(rng, size, cx, cy, rx, ry, malignant)
+    spiculated = bool(rng.random() < P_SPICULES[int(malignant)])
+    body, spicules = _lesion_mask(rng, size, cx, cy, rx, ry, malignant,
+                                  spiculated)
     # Posterior band: below the lesion, as wide as the lesion.
     yy, xx = np.mgrid[0:size, 0:size].astype(np.float64)
     lesion_cols = body.any(0)
@@ -117,17 +128,19 @@ def render_lesion_image(rng: np.random.Generator,
         & (yy <= bottom + post_len)
     fall = np.clip(1 - (yy - bottom) / post_len, 0, 1)
     gain = np.ones((size, size))
-    if malignant:
+    acoustic = int(rng.choice(3, p=P_POSTERIOR[int(malignant)]))
+    if acoustic == 0:  # shadowing
         gain[posterior] = 1 - 0.65 * fall[posterior]
-    else:
+    elif acoustic == 2:  # enhancement
         gain[posterior] = 1 + 0.6 * fall[posterior]
     gain = _smooth(gain, 2)
     tissue = tissue * gain
-    # Interior: hypoechoic; a weak heterogeneity cue for malignant.
-    interior = 0.22 + (0.07 * _smooth(rng.standard_normal((size, size)), 2)
-                       if malignant else 0.0)
+    # Interior: hypoechoic, heterogeneous in both (a weak cue: malignant a
+    # bit more).
+    interior = 0.22 + (0.05 if malignant else 0.035) * _smooth(
+        rng.standard_normal((size, size)), 2)
     tissue = np.where(body, interior, tissue)
-    tissue = np.where(spicules, 0.18, tissue)
+    tissue = np.where(spicules, 0.35, tissue)
     # Speckle (Rayleigh, slightly correlated), log compression, depth gain.
     speckle = _smooth(rng.rayleigh(1.0, (size, size)), 1) / 1.25
     intensity = tissue * speckle
@@ -142,7 +155,9 @@ def render_lesion_image(rng: np.random.Generator,
     ys, xs = np.nonzero(grown)
     roi = [float(xs.min()), float(ys.min()), float(xs.max() + 1),
            min(float(size), float(bottom + 1 + 0.6 * post_len))]
-    return img, dict(box=box, roi=roi, malignant=bool(malignant))
+    return img, dict(box=box, roi=roi, malignant=bool(malignant),
+                     spiculated=spiculated,
+                     posterior=('shadow', 'none', 'enhancement')[acoustic])
 
 
 def coarse_box(rng: np.random.Generator, box, size: int,
@@ -203,7 +218,9 @@ def make_ultrasound_dataset(out_dir: str,
             name = f'{split}_{i:05d}.png'
             Image.fromarray(img, mode='L').save(osp.join(img_dir, name))
             entry = dict(id=i + 1, file_name=name, height=size, width=size,
-                         diagnosis=DIAGNOSES[int(malignant)])
+                         diagnosis=DIAGNOSES[int(malignant)],
+                         spiculated=info['spiculated'],
+                         posterior=info['posterior'])
             if split == 'train':
                 tight = bool(rng.random() < p_tight)
                 entry['annotator'] = 'tight' if tight else 'noisy'
@@ -212,10 +229,10 @@ def make_ultrasound_dataset(out_dir: str,
             exact.append(info['box'])
             rois.append(info['roi'])
         ann_dir = osp.join(out_dir, 'annotations')
-        files = {f'{split}.json': coarse if split == 'train' else exact}
+        files = {f'{split}.json': coarse if split == 'train' else exact,
+                 f'{split}_roi.json': rois}
         if split == 'train':
-            files.update({'train_exact.json': exact,
-                          'train_roi.json': rois})
+            files['train_exact.json'] = exact
         for fname, boxes in files.items():
             with open(osp.join(ann_dir, fname), 'w') as f:
                 json.dump(lesion_coco(images, [[b] for b in boxes]), f)

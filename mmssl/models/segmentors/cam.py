@@ -1,12 +1,15 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 from typing import List, Optional, Sequence
 
+import mmcv
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmseg.models.segmentors import BaseSegmentor
 
 from mmssl.registry import MODELS
+
+from ..utils.crf import check_crf_available, dense_crf_labels
 
 
 def image_label_targets(data_samples, num_fg: int,
@@ -51,6 +54,12 @@ class CAMSegmentor(BaseSegmentor):
         bg_threshold (float): Background score of the normalised CAMs.
         test_scales (Sequence[float]): Input scales of the CAM.
         test_flip (bool): Add the horizontally flipped CAMs.
+        crf (dict, optional): Refine each seed mask with a dense CRF on
+            the image read from ``img_path`` (the optional step of the
+            spec's stage A; keyword arguments of
+            :func:`~mmssl.models.utils.crf.dense_crf_labels`, ``dict()``
+            for IRNet's values). Needs ``pip install pydensecrf2``.
+            Defaults to None (no CRF).
     """
 
     def __init__(self,
@@ -61,6 +70,7 @@ class CAMSegmentor(BaseSegmentor):
                  bg_threshold: float = 0.15,
                  test_scales: Sequence[float] = (1.0, ),
                  test_flip: bool = False,
+                 crf: Optional[dict] = None,
                  align_corners: bool = False,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None):
@@ -75,6 +85,9 @@ class CAMSegmentor(BaseSegmentor):
         self.test_scales = tuple(test_scales)
         self.test_flip = test_flip
         self.align_corners = align_corners
+        if crf is not None:
+            check_crf_available()
+        self.crf = crf
 
     def extract_feat(self, inputs: torch.Tensor) -> torch.Tensor:
         feats = self.backbone(inputs)
@@ -136,8 +149,28 @@ class CAMSegmentor(BaseSegmentor):
             raise ValueError('CAM seeds need the image tags: pass data '
                              "samples with 'img_labels'")
         metas = [s.metainfo for s in data_samples]
-        return self.postprocess_result(self.encode_decode(inputs, metas),
-                                       data_samples)
+        results = self.postprocess_result(self.encode_decode(inputs, metas),
+                                          data_samples)
+        if self.crf is not None:
+            for sample in results:
+                self._refine_with_crf(sample)
+        return results
+
+    def _refine_with_crf(self, sample) -> None:
+        """Dense-CRF refinement of one sample's seed mask, over the
+        labels it contains (background + its tags)."""
+        seed = sample.pred_sem_seg.data[0]
+        img = mmcv.imread(sample.img_path, channel_order='rgb')
+        if img is None:
+            raise FileNotFoundError(f'the CRF cannot read {sample.img_path}')
+        keys = [0] + sorted(int(c) for c in sample.metainfo.get(
+            'img_labels', []))
+        lut = torch.zeros(self.num_classes, dtype=torch.long)
+        lut[keys] = torch.arange(len(keys))
+        compact = lut[seed.cpu().long()].numpy()
+        refined = dense_crf_labels(img, compact, len(keys), **self.crf)
+        sample.pred_sem_seg.data = torch.as_tensor(keys)[
+            torch.from_numpy(refined)][None].to(seed)
 
     def _forward(self, inputs: torch.Tensor, data_samples=None):
         return self.class_logits(inputs)

@@ -1,0 +1,231 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""TSDDNet's CPU benchmark on the synthetic breast-ultrasound data: the
+spec's arms (shared/methods/tsddnet.md 6.2) over seeds; writes a markdown
+leaderboard with mean and std.
+
+    python tools/benchmark/tsddnet_benchmark.py [--seeds 0 1 2] \
+        [--work-dir work_dirs/tsddnet_bench]
+
+Per seed (the seed draws which training images keep their coarse box and
+seeds the training):
+  stage 1: the detector and the classifier on the boxed images
+           (tools/train.py), class-guided and naive candidate selection
+           (tools/tsddnet/select_candidates.py);
+  B0  whole-image classifier trained on every image's diagnosis;
+  B1  stage 1's detector + classifier, as they are;
+  B2  separate detector + classifier retrained on naive pseudo boxes
+      (top-1 detection, no class guidance);
+  B3  stage 1 trained on the exact boxes of the same images (oracle);
+  T1  separate detector + classifier retrained on the selected boxes;
+  T2  T1 + the fusion network (no self-distillation: alpha = beta = 0);
+  T3  the full method (fusion + self-distillation).
+Every arm is evaluated on the 300 test images (lesion AP against the exact
+boxes; diagnosis from the top-1 detection's ROI, B0 from the whole
+image). Finished steps are reused (delete their directories, or pass
+--rerun, to run them again). Synthetic data, not ultrasound scans.
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import sys
+
+import numpy as np
+
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+from leaderboard import (  # noqa: E402
+    ROOT,
+    done,
+    last_ckpt,
+    run_tool,
+    test_metrics,
+    train_run,
+)
+
+DET = 'configs/tsddnet/faster-rcnn_r18_fpn_40e_synthetic-bus-stage1.py'
+CLS = 'configs/tsddnet/lesion-cls_r18_50e_synthetic-bus-stage1.py'
+STAGE2 = 'configs/tsddnet/tsddnet_r18_fpn_12e_synthetic-bus.py'
+DATA = 'data/synthetic_bus'
+ARMS = ('B0 whole-image classifier', 'B1 stage 1 (coarse boxes)',
+        'B2 naive pseudo boxes', 'T1 selection, separate networks',
+        'T2 selection + fusion', 'T3 full (fusion + self-distillation)',
+        'B3 exact boxes (oracle)')
+METRICS = ('coco/bbox_mAP', 'coco/bbox_mAP_50', 'diag/auc',
+           'diag/accuracy', 'diag/sensitivity', 'diag/specificity')
+
+
+def _test(config: str, ckpt: str, test_dir: str, rerun: bool,
+          options=()) -> dict:
+    if not done(osp.join(test_dir, 'done'), rerun):
+        args = [osp.join('tools', 'test.py'), config, ckpt, '--work-dir',
+                test_dir]
+        if options:
+            args += ['--cfg-options'] + list(options)
+        run_tool(args, osp.join(test_dir, 'test.log'))
+        open(osp.join(test_dir, 'done'), 'w').close()
+    return test_metrics(test_dir)
+
+
+def _train(config: str, seed: int, run_dir: str, rerun: bool,
+           options=()) -> str:
+    if not done(osp.join(run_dir, 'last_checkpoint'), rerun):
+        train_run(config, seed, run_dir,
+                  ['--cfg-options'] + list(options) if options else [])
+    return last_ckpt(run_dir)
+
+
+def _select(wd: str, name: str, det: str, cls: str, split: str, out: str,
+            rerun: bool, flag=None) -> str:
+    work = osp.join(wd, name)
+    marker = osp.join(work, 'stage1.pth' if flag == '--merge-only'
+                      else 'selection.json')
+    if not done(marker, rerun):
+        args = [osp.join('tools', 'tsddnet', 'select_candidates.py'),
+                STAGE2, '--det-checkpoint', det, '--cls-checkpoint', cls,
+                '--split-file', split, '--work-dir', work]
+        if out:
+            args += ['--out', out]
+        if flag:
+            args.append(flag)
+        run_tool(args, osp.join(work, 'select.log'))
+    return osp.join(work, 'stage1.pth')
+
+
+def run_seed(seed: int, work_dir: str, rerun: bool) -> dict:
+    from mmssl.apis.tsddnet import box_iou_to_reference
+    wd = osp.abspath(osp.join(work_dir, f'seed{seed}'))
+    ann = osp.join(ROOT, DATA, 'annotations')
+    det = _train(DET, seed, osp.join(wd, 'det1'), rerun)
+    split = osp.join(wd, 'det1', 'split.json')
+    split_opt = [f'train_dataloader.dataset.split_file={split}']
+    cls = _train(CLS, seed, osp.join(wd, 'cls1'), rerun, split_opt)
+    selected = osp.join(wd, 'train_selected.json')
+    naive = osp.join(wd, 'train_naive.json')
+    stage1 = _select(wd, 'select', det, cls, split, selected, rerun)
+    _select(wd, 'select_naive', det, cls, split, naive, rerun, '--naive')
+    # oracle: stage 1 on the exact boxes of the same images
+    exact_opt = split_opt + [
+        'train_dataloader.dataset.ann_file=annotations/train_exact.json']
+    det_x = _train(DET, seed, osp.join(wd, 'det_exact'), rerun, exact_opt)
+    cls_x = _train(CLS, seed, osp.join(wd, 'cls_exact'), rerun, exact_opt)
+    stage1_x = _select(wd, 'merge_exact', det_x, cls_x, split, None, rerun,
+                       '--merge-only')
+    separate = ['model.fusion=False']
+    out = {}
+    b0 = _train(CLS, seed, osp.join(wd, 'b0'), rerun, split_opt + [
+        'model.roi=image', 'train_dataloader.dataset.subset=all'])
+    out[ARMS[0]] = _test(CLS, b0, osp.join(wd, 'b0_test'), rerun)
+    out[ARMS[1]] = _test(STAGE2, stage1, osp.join(wd, 'b1_test'), rerun,
+                         separate)
+    out[ARMS[6]] = _test(STAGE2, stage1_x, osp.join(wd, 'b3_test'), rerun,
+                         separate)
+    for arm, ann_file, opts, name in (
+            (ARMS[2], naive, separate, 'b2'),
+            (ARMS[3], selected, separate, 't1'),
+            (ARMS[4], selected, ['model.alpha=0.', 'model.hint_weight=0.'],
+             't2'),
+            (ARMS[5], selected, [], 't3')):
+        ckpt = _train(STAGE2, seed, osp.join(wd, name), rerun, opts + [
+            f'train_dataloader.dataset.ann_file={ann_file}',
+            f'load_from={stage1}'])
+        out[arm] = _test(STAGE2, ckpt, osp.join(wd, f'{name}_test'), rerun,
+                         opts)
+    # how the boxes moved: IoU to the exact lesion box and to the
+    # diagnostic ROI, before (the coarse json) and after selection
+    boxes = {}
+    for tag, path in (('coarse', osp.join(ann, 'train.json')),
+                      ('selected', selected), ('naive', naive)):
+        for ref in ('exact', 'roi'):
+            boxes[f'{tag}/{ref}'] = box_iou_to_reference(
+                path, osp.join(ann, f'train_{ref}.json'))
+    with open(osp.join(wd, 'select', 'selection.json')) as f:
+        sel = json.load(f)
+    out['selection'] = dict(
+        boxes=boxes, refined=sel['refined'], manual=sel['manual'],
+        pseudo=sel['pseudo'], class_only=sel['class_only'])
+    return out
+
+
+COLUMNS = (('coco/bbox_mAP_50', 'lesion AP50'), ('coco/bbox_mAP', 'lesion AP'),
+           ('diag/auc', 'AUC'), ('diag/accuracy', 'ACC'),
+           ('diag/sensitivity', 'SEN'), ('diag/specificity', 'SPE'))
+
+
+def _cell(vals, scale=1.):
+    vals = np.array([v for v in vals if v is not None and v >= 0],
+                    dtype=float) * scale
+    return f'{vals.mean():.2f} ± {vals.std():.2f}' if len(vals) else 'n/a'
+
+
+def write_table(results: dict, out_dir: str) -> str:
+    """The leaderboard (mean ± std over seeds, ddof 0; AP in percent) and
+    the selection's box statistics."""
+    seeds = sorted(results)
+    lines = ['| arm | ' + ' | '.join(c[1] for c in COLUMNS) + ' | seeds |',
+             '|---' * (len(COLUMNS) + 2) + '|']
+    for arm in ARMS:
+        cells = [_cell([results[s].get(arm, {}).get(key) for s in seeds],
+                       100. if key.startswith('coco') else 1.)
+                 for key, _ in COLUMNS]
+        lines.append(f'| {arm} | ' + ' | '.join(cells) +
+                     f' | {len(seeds)} |')
+    lines += ['', '| training boxes | IoU to exact box | IoU to '
+              'diagnostic ROI | pseudo boxes with IoU >= 0.5 to exact |',
+              '|---|---|---|---|']
+    for tag, what in (('coarse', 'manual, coarse'),
+                      ('selected', 'manual after selection'),
+                      ('naive', 'naive pseudo')):
+        kind = 'pseudo' if tag == 'naive' else 'manual'
+        row = [_cell([results[s]['selection']['boxes'][f'{tag}/{r}'][
+            f'{kind}_iou'] for s in seeds], 100.) for r in ('exact', 'roi')]
+        prec = _cell([results[s]['selection']['boxes'][f'{tag}/exact'][
+            'pseudo_precision'] for s in seeds], 100.) if kind == 'pseudo' \
+            else ''
+        lines.append(f'| {what} | {row[0]} | {row[1]} | {prec} |')
+    row = [_cell([results[s]['selection']['boxes'][f'selected/{r}'][
+        'pseudo_iou'] for s in seeds], 100.) for r in ('exact', 'roi')]
+    prec = _cell([results[s]['selection']['boxes']['selected/exact'][
+        'pseudo_precision'] for s in seeds], 100.)
+    lines.append(f'| class-guided pseudo | {row[0]} | {row[1]} | {prec} |')
+    text = '\n'.join(lines) + '\n'
+    for s in seeds:
+        sel = results[s]['selection']
+        text += (f"\nseed {s}: {sel['refined']}/{sel['manual']} manual boxes "
+                 f"refined, {sel['pseudo']}/{sel['class_only']} class-only "
+                 'images got a pseudo box')
+    text += '\n'
+    os.makedirs(out_dir, exist_ok=True)
+    with open(osp.join(out_dir, 'tsddnet_leaderboard.md'), 'w') as f:
+        f.write(text)
+    with open(osp.join(out_dir, 'tsddnet_results.json'), 'w') as f:
+        json.dump(results, f, indent=2)
+    return text
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    parser.add_argument('--work-dir', default='work_dirs/tsddnet_bench')
+    parser.add_argument('--rerun', action='store_true')
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    os.chdir(ROOT)
+    from mmssl.datasets.synthetic import make_ultrasound_dataset
+    if not osp.isfile(osp.join(DATA, 'meta.json')):
+        print(f'[tsddnet] writing the benchmark data to {DATA}')
+        make_ultrasound_dataset(DATA)
+    results = {}
+    for seed in args.seeds:
+        results[seed] = run_seed(seed, args.work_dir, args.rerun)
+        text = write_table(results, args.work_dir)
+    print(text)
+    return results
+
+
+if __name__ == '__main__':
+    sys.path.insert(0, ROOT)
+    from mmssl.utils.errors import run_cli
+    run_cli(main)
