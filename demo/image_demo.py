@@ -13,7 +13,9 @@ localization model (SAT, TS-CAM) it also prints the predicted box, and
 With a semantic segmentation model (MARS's DeepLabV3+) it prints the
 predicted classes with their share of the pixels and writes the image
 with the mask's colours blended in (to ``--show-dir``, by default
-``work_dirs/demo``).
+``work_dirs/demo``). With a lesion detection + diagnosis model (TSDDNet)
+it prints the lesion box and the benign/malignant probabilities and
+writes the image with the box drawn (any grayscale or colour image).
 """
 import argparse
 import os
@@ -73,6 +75,26 @@ def segment(inputs, args):
     return results
 
 
+def diagnose(inputs, args):
+    from mmssl.apis import LesionDiagnosisInferencer
+    inferencer = LesionDiagnosisInferencer(
+        model=None if args.config == '-' else args.config,
+        weights=args.checkpoint, device=args.device)
+    show_dir = args.show_dir or osp.join('work_dirs', 'demo')
+    results = inferencer(inputs, show_dir=show_dir)
+    for path, result, vis in zip(inputs, results['predictions'],
+                                 results['visualization']):
+        probs = ', '.join(f'{k} {v:.4f}' for k, v in result['probs'].items())
+        box = ', '.join(f'{v:.1f}' for v in result['bbox'])
+        found = (f"lesion score {result['det_score']:.3f}"
+                 if result['det_score'] is not None else
+                 'no lesion detected: the whole image was diagnosed')
+        print(f"{path}: {result['diagnosis']} ({probs})")
+        print(f'    box (x0, y0, x1, y1): {box}; {found}')
+        print(f'    drawn: {vis}')
+    return results
+
+
 def main(argv=None):
     args = parse_args(argv)
     from mmssl.apis import ImageClassificationInferencer
@@ -93,6 +115,13 @@ def main(argv=None):
                          'a segmentation (stage D) checkpoint')
     if is_segmentor(model_cfg):
         return segment(inputs, args)
+    if model_cfg.get('type') == 'TSDDNet':
+        return diagnose(inputs, args)
+    if model_cfg.get('type') in ('FasterRCNN', 'LesionClassifier'):
+        raise ValueError(
+            f"a {model_cfg['type']} checkpoint is one TSDDNet stage-1 "
+            'network: the demo needs a TSDDNet (stage 2) checkpoint, e.g. '
+            'from configs/tsddnet/tsddnet_*')
     inferencer = ImageClassificationInferencer(
         model=None if args.config == '-' else args.config,
         weights=args.checkpoint, device=args.device)

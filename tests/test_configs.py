@@ -38,6 +38,16 @@ def test_config_files_hold_no_imports(path):
     assert not imports, f'{path} has import statements'
 
 
+def _backbones(node):
+    """Every ``backbone`` dict of a model config (the segmentor's, the
+    TSDDNet classifier's, ...)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == 'backbone' and isinstance(value, dict):
+                yield value
+            yield from _backbones(value)
+
+
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: osp.relpath(p, ROOT))
 def test_config_loads_and_builds_model(path):
     cfg = Config.fromfile(path)
@@ -49,19 +59,18 @@ def test_config_loads_and_builds_model(path):
         # (weights are local files, not shipped)
         cfg.model = cfg.feature_extractor
         cfg.model.update(checkpoint=None, stego_checkpoint=None)
-    backbone = cfg.model.get('backbone') or \
-        (cfg.model.get('segmentor') or {}).get('backbone') or {}
-    if backbone.get('pretrained'):
-        # Weight files are not shipped (nothing is downloaded); loading
-        # them is tested in tests/test_models/test_sat.py.
-        assert backbone.pretrained.endswith('.pth')
-        backbone.pretrained = None
-    init = backbone.get('init_cfg') or {}
-    if init.get('type') == 'Pretrained':
-        # ImageNet files in checkpoints/ are not shipped either; a missing
-        # one is a clear CheckpointLoadError (tests/test_utils).
-        assert init.checkpoint.startswith('checkpoints/')
-        backbone.init_cfg = None
+    for backbone in _backbones(cfg.model):
+        if backbone.get('pretrained'):
+            # Weight files are not shipped (nothing is downloaded); loading
+            # them is tested in tests/test_models/test_sat.py.
+            assert backbone.pretrained.endswith('.pth')
+            backbone.pretrained = None
+        init = backbone.get('init_cfg') or {}
+        if init.get('type') == 'Pretrained':
+            # ImageNet files in checkpoints/ are not shipped either; a
+            # missing one is a clear CheckpointLoadError (tests/test_utils).
+            assert init.checkpoint.startswith('checkpoints/')
+            backbone.init_cfg = None
     model = MODELS.build(cfg.model)
     model.init_weights()
     assert sum(p.numel() for p in model.parameters()) > 0

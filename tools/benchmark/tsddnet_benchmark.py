@@ -44,7 +44,7 @@ from leaderboard import (  # noqa: E402
 
 DET = 'configs/tsddnet/faster-rcnn_r18_fpn_40e_synthetic-bus-stage1.py'
 CLS = 'configs/tsddnet/lesion-cls_r18_50e_synthetic-bus-stage1.py'
-STAGE2 = 'configs/tsddnet/tsddnet_r18_fpn_12e_synthetic-bus.py'
+STAGE2 = 'configs/tsddnet/tsddnet_r18_fpn_6e_synthetic-bus.py'
 DATA = 'data/synthetic_bus'
 ARMS = ('B0 whole-image classifier', 'B1 stage 1 (coarse boxes)',
         'B2 naive pseudo boxes', 'T1 selection, separate networks',
@@ -112,8 +112,12 @@ def run_seed(seed: int, work_dir: str, rerun: bool) -> dict:
                        '--merge-only')
     separate = ['model.fusion=False']
     out = {}
+    # every image's diagnosis: 20 epochs of 75 batches (stage 1's
+    # classifier: 50 of 15)
     b0 = _train(CLS, seed, osp.join(wd, 'b0'), rerun, split_opt + [
-        'model.roi=image', 'train_dataloader.dataset.subset=all'])
+        'model.roi=image', 'train_dataloader.dataset.subset=all',
+        'train_cfg.max_epochs=20', 'param_scheduler.0.end=20',
+        'param_scheduler.0.T_max=20'])
     out[ARMS[0]] = _test(CLS, b0, osp.join(wd, 'b0_test'), rerun)
     out[ARMS[1]] = _test(STAGE2, stage1, osp.join(wd, 'b1_test'), rerun,
                          separate)

@@ -12,8 +12,9 @@ networks in one checkpoint: stage 2's ``load_from``) and
         [--work-dir DIR] [--naive | --merge-only]
 
 CONFIG is a stage-2 config (configs/tsddnet/tsddnet_*): its ``selection``
-block gives the training images and the selection thresholds, its
-training ``ann_file`` is the default output.
+block gives the thresholds and the overrides of its training dataset that
+read the stage-1 images; its training ``ann_file`` is the default
+output.
 """
 import argparse
 import json
@@ -72,7 +73,11 @@ def main(argv=None):
                        'a TSDDNet model: give a stage-2 config '
                        '(configs/tsddnet/tsddnet_*)')
     sel = cfg.selection
-    ds_cfg = dict(sel.dataset)
+    # the training dataset, with the selection's overrides (the stage-1
+    # annotations, every image, the test pipeline)
+    ds_cfg = dict(cfg.train_dataloader.dataset)
+    ds_cfg.pop('filter_cfg', None)
+    ds_cfg.update(sel.get('dataset', {}))
     if args.split_file:
         ds_cfg['split_file'] = args.split_file
     if args.seed is not None:

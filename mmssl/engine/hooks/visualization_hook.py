@@ -35,6 +35,33 @@ def draw_cls_result(img: np.ndarray, text_lines, min_side: int = 192):
     return img
 
 
+def draw_box_result(img: np.ndarray, pred_box, text_lines, gt_boxes=None,
+                    min_side: int = 192) -> np.ndarray:
+    """Draw a predicted box (green), ground-truth boxes (red) and text on
+    ``img`` (HxWx3 or HxW RGB uint8), upscaled so its short side is at
+    least ``min_side``. Returns an RGB uint8 image."""
+    if img.ndim == 2 or img.shape[2] == 1:
+        img = np.repeat(img.reshape(*img.shape[:2], 1), 3, axis=2)
+    h, w = img.shape[:2]
+    scale = max(1, int(np.ceil(min_side / min(h, w))))
+    vis = img
+    if scale > 1:
+        vis = cv2.resize(vis, (w * scale, h * scale),
+                         interpolation=cv2.INTER_LINEAR)
+    vis = np.ascontiguousarray(vis)
+
+    def rect(box, colour):
+        x0, y0, x1, y1 = (int(round(float(v) * scale)) for v in box)
+        cv2.rectangle(vis, (x0, y0), (x1, y1), colour, 2)
+
+    for box in ([] if gt_boxes is None else np.asarray(gt_boxes).reshape(
+            -1, 4)):
+        rect(box, (255, 0, 0))
+    if pred_box is not None:
+        rect(pred_box, (0, 255, 0))
+    return draw_cls_result(vis, text_lines, min_side=min_side)
+
+
 def draw_loc_result(img: np.ndarray, loc_map: np.ndarray, pred_box,
                     text_lines, gt_boxes=None, alpha: float = 0.5,
                     min_side: int = 192) -> np.ndarray:
@@ -60,21 +87,7 @@ def draw_loc_result(img: np.ndarray, loc_map: np.ndarray, pred_box,
                              cv2.COLORMAP_JET)[..., ::-1]
     vis = (img.astype(np.float32) * (1 - alpha) +
            heat.astype(np.float32) * alpha).astype(np.uint8)
-    scale = max(1, int(np.ceil(min_side / min(h, w))))
-    if scale > 1:
-        vis = cv2.resize(vis, (w * scale, h * scale),
-                         interpolation=cv2.INTER_LINEAR)
-    vis = np.ascontiguousarray(vis)
-
-    def rect(box, colour):
-        x0, y0, x1, y1 = (int(round(float(v) * scale)) for v in box)
-        cv2.rectangle(vis, (x0, y0), (x1, y1), colour, 2)
-
-    for box in ([] if gt_boxes is None else np.asarray(gt_boxes).reshape(
-            -1, 4)):
-        rect(box, (255, 0, 0))
-    rect(pred_box, (0, 255, 0))
-    return draw_cls_result(vis, text_lines, min_side=min_side)
+    return draw_box_result(vis, pred_box, text_lines, gt_boxes, min_side)
 
 
 @HOOKS.register_module()

@@ -6,13 +6,15 @@
 # selection, and class-only images (diagnosis losses only).
 #   python tools/tsddnet/select_candidates.py ...  (configs/tsddnet/README.md)
 #   python tools/train.py \
-#       configs/tsddnet/tsddnet_r18_fpn_12e_synthetic-bus.py
+#       configs/tsddnet/tsddnet_r18_fpn_6e_synthetic-bus.py
 # Initialised from the stage-1 networks (load_from: the merged checkpoint
 # select_candidates.py writes). Deviations from the spec's defaults (SGD lr
-# 0.005, 24 epochs, ResNet-50): the stage-1 CPU networks, 12 epochs.
+# 0.005, 24 epochs, ResNet-50): the stage-1 CPU networks, 6 epochs (600
+# images, initialised from stage 1).
 _base_ = [
     './faster-rcnn_r18_fpn_40e_synthetic-bus-stage1.py',
     '../_base_/models/tsddnet_lesion-cls_r18.py',
+    '../_base_/tsddnet_selection.py',
 ]
 model = dict(
     type='TSDDNet',
@@ -31,31 +33,15 @@ train_dataloader = dict(
         ann_file='annotations/train_selected.json',
         box_fraction=None,
         subset='all'))
-# candidate selection (tools/tsddnet/select_candidates.py): every stage-1
-# training image with stage 1's box split, and the spec's thresholds
-# (2.2 steps 3-5, all [inferred] in the spec)
+# candidate selection: the stage-1 training set (every image, stage 1's
+# box split), read with the test pipeline
 selection = dict(
     dataset=dict(
-        type='BUSDataset',
-        data_root='data/synthetic_bus/',
         ann_file='annotations/train.json',
-        data_prefix=dict(img='images/train/'),
         box_fraction={{_base_.box_fraction}},
-        seed=0,
         subset='all',
         test_mode=True,
-        pipeline={{_base_.test_pipeline}}),
-    jitter=dict(
-        scales=(0.8, 0.9, 1.0, 1.1, 1.25, 1.5),  # of w and h independently
-        shifts=(-0.1, 0.0, 0.1)),  # of the box size
-    options=dict(
-        min_det_iou=0.3,  # detections with IoU >= 0.3 to the manual box
-        top_k=5,  # detections per class-only image
-        score_thr=0.3,  # tau_det
-        gamma=1.,  # s(c) = p_Cls(y|c) * score_Det(c)^gamma
-        cls_thr=0.7,  # tau_cls
-        delta=0.05,  # refine only when the score gains >= delta
-        min_iou=0.5))  # and the new box keeps IoU >= 0.5 to the manual one
+        pipeline={{_base_.test_pipeline}}))
 val_evaluator = [
     dict(type='mmdet.CocoMetric',
          ann_file='data/synthetic_bus/annotations/val.json', metric='bbox'),
@@ -68,15 +54,15 @@ test_evaluator = [
 ]
 # spec 4: stage 2 SGD lr 0.005
 optim_wrapper = dict(optimizer=dict(lr=0.005))
-max_epochs = 12
+max_epochs = 6
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0,
          end=100),
     dict(type='MultiStepLR', by_epoch=True, begin=0, end=max_epochs,
-         milestones=[9, 11], gamma=0.1),
+         milestones=[5], gamma=0.1),
 ]
-train_cfg = dict(max_epochs=max_epochs, val_interval=4)
+train_cfg = dict(max_epochs=max_epochs, val_interval=3)
 default_hooks = dict(
-    checkpoint=dict(interval=4, save_best='diag/auc', rule='greater'))
+    checkpoint=dict(interval=3, save_best='diag/auc', rule='greater'))
 # the stage-1 detector and classifier, merged by select_candidates.py
 load_from = 'work_dirs/tsddnet_select/stage1.pth'

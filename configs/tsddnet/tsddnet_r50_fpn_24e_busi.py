@@ -1,0 +1,58 @@
+# TSDDNet stage 2, paper scale on BUSI fold 0 (shared/methods/tsddnet.md
+# 2.2, 3, 4; [inferred]): the fusion network of the R50-FPN detector and
+# the ResNet-50 classifier, self-distillation alpha 0.5, T 3, beta 0.01,
+# SGD lr 0.005, 24 epochs. Not run here (no BUSI on this machine).
+#   python tools/tsddnet/select_candidates.py \
+#       configs/tsddnet/tsddnet_r50_fpn_24e_busi.py \
+#       --det-checkpoint DET.pth --cls-checkpoint CLS.pth \
+#       --split-file DET_WORK_DIR/split.json
+#   python tools/train.py configs/tsddnet/tsddnet_r50_fpn_24e_busi.py
+_base_ = [
+    './faster-rcnn_r50_fpn_12e_busi-stage1.py',
+    '../_base_/models/tsddnet_lesion-cls_r50.py',
+    '../_base_/tsddnet_selection.py',
+]
+model = dict(
+    type='TSDDNet',
+    _scope_='mmssl',
+    classifier={{_base_.lesion_classifier}},
+    num_classes=2,
+    fusion=True,
+    det_channels=1024,  # spec 2.2: f_det = FC 1024 on the 7x7x256 RoIAlign
+    fuse_channels=512,  # [inferred] width of the fusion MLP's hidden layer
+    alpha=0.5,  # spec 3: distillation weight
+    temperature=3.,  # spec 3: T = 3
+    hint_weight=0.01)  # spec 3: beta of the feature hints
+train_dataloader = dict(
+    dataset=dict(
+        # written by tools/tsddnet/select_candidates.py
+        ann_file='annotations/fold0_train_selected.json',
+        box_fraction=None,
+        subset='all'))
+selection = dict(
+    dataset=dict(
+        ann_file='annotations/fold0_train.json',
+        box_fraction={{_base_.box_fraction}},
+        subset='all',
+        test_mode=True,
+        pipeline={{_base_.test_pipeline}}))
+val_evaluator = [
+    dict(type='mmdet.CocoMetric',
+         ann_file='data/BUSI/annotations/fold0_test.json', metric='bbox'),
+    dict(type='DiagnosisMetric'),
+]
+test_evaluator = val_evaluator
+# spec 4: stage 2 SGD lr 0.005, 24 epochs
+optim_wrapper = dict(optimizer=dict(lr=0.005))
+max_epochs = 24
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0,
+         end=500),
+    dict(type='MultiStepLR', by_epoch=True, begin=0, end=max_epochs,
+         milestones=[16, 22], gamma=0.1),
+]
+train_cfg = dict(max_epochs=max_epochs, val_interval=4)
+default_hooks = dict(
+    checkpoint=dict(interval=4, save_best='diag/auc', rule='greater'))
+# the stage-1 detector and classifier, merged by select_candidates.py
+load_from = 'work_dirs/tsddnet_select/stage1.pth'
