@@ -31,7 +31,8 @@ SELECTION_DEFAULTS = dict(
 )
 
 
-def _state_dict(path: str) -> dict:
+def checkpoint_state_dict(path: str) -> dict:
+    """The state dict of a checkpoint file (loaded weights-only)."""
     ckpt = safe_torch_load(path, map_location='cpu')
     return ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else ckpt
 
@@ -48,8 +49,8 @@ def load_stage1(model, det_checkpoint: str, cls_checkpoint: str) -> dict:
             missing parameters), e.g. a classifier checkpoint given as the
             detector's.
     """
-    state = stage1_state_dict(_state_dict(det_checkpoint),
-                              _state_dict(cls_checkpoint))
+    state = stage1_state_dict(checkpoint_state_dict(det_checkpoint),
+                              checkpoint_state_dict(cls_checkpoint))
     result = model.load_state_dict(state, strict=False)
     stage1 = [k for k in result.missing_keys
               if not k.startswith(('det_fc', 'det_cls', 'fuse', 'hint_'))]
@@ -69,6 +70,7 @@ def select_candidates(model,
                       naive: bool = False,
                       batch_size: int = 8,
                       jitter: Optional[dict] = None,
+                      fold_classifiers: Optional[list] = None,
                       **selection) -> Dict:
     """Refine the manual boxes and make pseudo boxes (spec 2.2 steps 3-5)
     and write the updated COCO json (:func:`write_bus_coco`).
@@ -93,6 +95,13 @@ def select_candidates(model,
         batch_size (int): Images per forward pass.
         jitter (dict, optional): ``scales`` / ``shifts`` of
             :func:`~mmssl.models.utils.tsddnet.jitter_boxes`.
+        fold_classifiers (list, optional): Cross-fitting: classifier ``k``
+            (a :class:`~mmssl.models.LesionClassifier`) was trained without
+            the boxed images of fold ``k`` and scores their candidates
+            (the dataset gives each image's ``box_fold``; see
+            :func:`~mmssl.datasets.bus.box_folds`). Without it the model's
+            classifier, trained on those very boxes, scores them, and its
+            probabilities on its own training crops are near 1.
         **selection: Overrides of :data:`SELECTION_DEFAULTS`.
 
     Returns:
@@ -128,10 +137,10 @@ def select_candidates(model,
             label = info['img_label']
             rec = dict(file_name=info['file_name'], img_label=label)
 
-            def probs_of(cands):
+            def probs_of(cands, classifier=model.classifier):
                 rois = torch.cat([cands.new_full((len(cands), 1), j),
                                   cands], dim=1)
-                return model.classifier.score_rois(inputs, rois)[:, label]
+                return classifier.score_rois(inputs, rois)[:, label]
 
             if info['has_box']:
                 manual = torch.tensor(info['instances'][0]['bbox'],
@@ -143,7 +152,15 @@ def select_candidates(model,
                     cands = manual_candidates(
                         manual, res.bboxes, opts['min_det_iou'], (h, w),
                         **jitter)
-                    out = refine_manual_box(cands, probs_of(cands),
+                    scorer = model.classifier
+                    if fold_classifiers:
+                        fold = info.get('box_fold')
+                        if fold is None:
+                            raise KeyError(
+                                'cross-fitting needs the dataset built with '
+                                'cross_fit=dict(num_folds=...)')
+                        scorer = fold_classifiers[fold]
+                    out = refine_manual_box(cands, probs_of(cands, scorer),
                                             opts['delta'], opts['min_iou'])
                     rec.update(box=(out['box'] / scale).tolist(),
                                changed=out['refined'],
@@ -183,6 +200,7 @@ def select_candidates(model,
     class_only = [r for r in records if r['kind'] == 'class_only']
     return dict(records=records, manual=len(manual),
                 class_only=len(class_only),
+                cross_fit=len(fold_classifiers or []),
                 refined=sum(r['changed'] for r in manual),
                 pseudo=sum(r['changed'] for r in class_only),
                 options=opts, naive=naive)

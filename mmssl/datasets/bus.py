@@ -93,6 +93,22 @@ def make_box_split(names: Sequence[str], boxed: Sequence[int],
                 unlabeled=[i for i in range(len(names)) if i not in kept])
 
 
+def box_folds(split: Dict, num_folds: int, held_out: Optional[int] = None,
+              seed: int = 0) -> Dict[int, int]:
+    """Assign the boxed images of a box split (its ``labeled``
+    positions) to ``num_folds`` folds of near-equal size, drawn with
+    ``seed``: ``{position: fold}``. Cross-fitting: the classifier trained
+    without fold ``k`` scores the manual boxes of fold ``k`` during
+    candidate selection, so that no box is scored by a classifier that
+    saw it (``held_out`` is accepted and ignored, so that a dataset's
+    ``cross_fit`` dict can be passed as is)."""
+    if num_folds < 2:
+        raise ValueError(f'num_folds must be at least 2, got {num_folds}')
+    labeled = list(split['labeled'])
+    order = np.random.RandomState(seed).permutation(len(labeled))
+    return {labeled[j]: rank % num_folds for rank, j in enumerate(order)}
+
+
 @DATASETS.register_module()
 class BUSDataset(BaseDetDataset):
     """Lesion boxes and diagnoses from a COCO json (see the module
@@ -117,6 +133,10 @@ class BUSDataset(BaseDetDataset):
         subset (str): ``'all'``, ``'boxed'`` (images with a box only, for
             stage-1 training) or ``'class_only'``.
         box_tolerance (float): Pixels a box may stick out of its image.
+        cross_fit (dict, optional): ``dict(num_folds, held_out, seed=0)``:
+            leave out the boxed images of fold ``held_out``
+            (:func:`box_folds`), to train a classifier that scores them
+            without having seen them. Defaults to None.
         **kwargs: See :class:`mmdet.datasets.BaseDetDataset`.
     """
     METAINFO = dict(classes=('lesion', ), palette=[(220, 20, 60)])
@@ -129,7 +149,12 @@ class BUSDataset(BaseDetDataset):
                  split_file: Optional[str] = None,
                  subset: str = 'all',
                  box_tolerance: float = 1.,
+                 cross_fit: Optional[dict] = None,
                  **kwargs) -> None:
+        if cross_fit is not None and 'held_out' not in cross_fit:
+            raise ValueError('cross_fit needs num_folds and held_out, got '
+                             f'{dict(cross_fit)}')
+        self.cross_fit = dict(cross_fit or {})
         if subset not in ('all', 'boxed', 'class_only'):
             raise ValueError(f"subset must be 'all', 'boxed' or "
                              f"'class_only', got {subset!r}")
@@ -217,11 +242,16 @@ class BUSDataset(BaseDetDataset):
                                    self.seed)
         self.split = split
         kept = set(split['labeled'])
+        folds = box_folds(split, **self.cross_fit) if self.cross_fit \
+            else {}
         data_list = []
         for i, r in enumerate(raw):
             has_box = i in kept
             if self.subset == 'boxed' and not has_box or \
                     self.subset == 'class_only' and has_box:
+                continue
+            held_out = self.cross_fit.get('held_out')
+            if held_out is not None and folds.get(i) == held_out:
                 continue
             label = self.diagnoses.index(r['diagnosis'])
             instances = [
@@ -233,7 +263,8 @@ class BUSDataset(BaseDetDataset):
                      file_name=r['file_name'], height=r['height'],
                      width=r['width'], instances=instances, img_label=label,
                      gt_label=label, diagnosis=r['diagnosis'],
-                     has_box=has_box, entry=r['entry']))
+                     has_box=has_box, entry=r['entry'],
+                     box_fold=folds.get(i)))
         return data_list
 
     def filter_data(self) -> List[dict]:

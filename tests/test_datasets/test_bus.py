@@ -79,6 +79,32 @@ def test_box_fraction_split_is_saved_and_reused(tmp_path):
             tmp_path, _images(10), anns[:3])[0]))
 
 
+def test_cross_fit_folds_leave_out_one_fold(tmp_path):
+    from mmssl.datasets.bus import box_folds
+    anns = [dict(id=i + 1, image_id=10 + i, category_id=1,
+                 bbox=[1, 1, 5, 5]) for i in range(9)]
+    ann, img_dir = _coco(tmp_path, _images(10), anns)
+    kw = dict(ann_file=ann, data_prefix=dict(img=img_dir), pipeline=[],
+              subset='boxed')
+    full = BUSDataset(**kw)
+    folds = box_folds(full.split, num_folds=3, seed=0)
+    assert sorted(folds) == full.split['labeled']
+    assert sorted(list(folds.values()).count(k) for k in range(3)) == \
+        [3, 3, 3]
+    assert box_folds(full.split, 3, seed=0) == folds
+    part = BUSDataset(cross_fit=dict(num_folds=3, held_out=1), **kw)
+    kept = [part.get_data_info(i)['img_id'] - 10 for i in range(len(part))]
+    assert len(kept) == 6 and all(folds[i] != 1 for i in kept)
+    # held_out=None marks the folds and keeps every image (selection)
+    marked = BUSDataset(cross_fit=dict(num_folds=3, held_out=None),
+                        **dict(kw, subset='all'))
+    assert len(marked) == 10
+    assert marked.get_data_info(9)['box_fold'] is None  # class-only
+    assert marked.get_data_info(0)['box_fold'] == folds[0]
+    with pytest.raises(ValueError, match='num_folds and held_out'):
+        BUSDataset(cross_fit=dict(num_folds=3), **kw)
+
+
 def test_errors_name_the_image(tmp_path):
     anns = [dict(id=1, image_id=11, category_id=1, bbox=[30, 20, 20, 5])]
     ann, img_dir = _coco(tmp_path, _images(), anns)

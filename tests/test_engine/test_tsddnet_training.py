@@ -73,6 +73,18 @@ def test_two_stages_through_the_tools(bus, tmp_path):
     # every boxed image keeps a box; thresholds 0: a pseudo box per
     # class-only image as long as the detector found anything
     assert len(selected['annotations']) == 8 + result['pseudo']
+    # cross-fitting: one classifier per fold scores that fold's boxes
+    # (here the same checkpoint twice: the plumbing, not the training)
+    crossfit = select_candidates.main([
+        STAGE2, '--det-checkpoint', str(det_dir / 'epoch_1.pth'),
+        '--cls-checkpoint', str(cls_dir / 'epoch_1.pth'),
+        '--cls-fold-checkpoints', str(cls_dir / 'epoch_1.pth'),
+        str(cls_dir / 'epoch_1.pth'), '--split-file', str(split),
+        '--out', str(tmp_path / 'crossfit.json'),
+        '--work-dir', str(tmp_path / 'select_cf'), '--cfg-options'] +
+        sel_opts)
+    assert crossfit['cross_fit'] == 2 and crossfit['manual'] == 8
+    assert crossfit['class_only'] == 8
     stage1 = str(tmp_path / 'select' / 'stage1.pth')
     # B1: stage 1 as it is, evaluated as one model
     metrics = test_tool.main([

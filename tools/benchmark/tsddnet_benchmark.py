@@ -9,8 +9,10 @@ leaderboard with mean and std.
 Per seed (the seed draws which training images keep their coarse box and
 seeds the training):
   stage 1: the detector and the classifier on the boxed images
-           (tools/train.py), class-guided and naive candidate selection
-           (tools/tsddnet/select_candidates.py);
+           (tools/train.py), three cross-fitting classifiers (each without
+           a third of the boxed images), class-guided candidate selection
+           with them, and without them ("plain", for comparison), and
+           naive selection (tools/tsddnet/select_candidates.py);
   B0  whole-image classifier trained on every image's diagnosis;
   B1  stage 1's detector + classifier, as they are;
   B2  separate detector + classifier retrained on naive pseudo boxes
@@ -46,6 +48,7 @@ DET = 'configs/tsddnet/faster-rcnn_r18_fpn_40e_synthetic-bus-stage1.py'
 CLS = 'configs/tsddnet/lesion-cls_r18_50e_synthetic-bus-stage1.py'
 STAGE2 = 'configs/tsddnet/tsddnet_r18_fpn_6e_synthetic-bus.py'
 DATA = 'data/synthetic_bus'
+NUM_FOLDS = 3  # cross-fitting folds of the boxed images
 ARMS = ('B0 whole-image classifier', 'B1 stage 1 (coarse boxes)',
         'B2 naive pseudo boxes', 'T1 selection, separate networks',
         'T2 selection + fusion', 'T3 full (fusion + self-distillation)',
@@ -68,16 +71,19 @@ def _test(config: str, ckpt: str, test_dir: str, rerun: bool,
 
 def _train(config: str, seed: int, run_dir: str, rerun: bool,
            options=()) -> str:
-    if not done(osp.join(run_dir, 'last_checkpoint'), rerun):
+    # a 'done' marker, not last_checkpoint: an interrupted run has one too
+    marker = osp.join(run_dir, 'done')
+    if not done(marker, rerun):
         train_run(config, seed, run_dir,
                   ['--cfg-options'] + list(options) if options else [])
+        open(marker, 'w').close()
     return last_ckpt(run_dir)
 
 
 def _select(wd: str, name: str, det: str, cls: str, split: str, out: str,
-            rerun: bool, flag=None) -> str:
+            rerun: bool, extra=()) -> str:
     work = osp.join(wd, name)
-    marker = osp.join(work, 'stage1.pth' if flag == '--merge-only'
+    marker = osp.join(work, 'stage1.pth' if '--merge-only' in extra
                       else 'selection.json')
     if not done(marker, rerun):
         args = [osp.join('tools', 'tsddnet', 'select_candidates.py'),
@@ -85,9 +91,7 @@ def _select(wd: str, name: str, det: str, cls: str, split: str, out: str,
                 '--split-file', split, '--work-dir', work]
         if out:
             args += ['--out', out]
-        if flag:
-            args.append(flag)
-        run_tool(args, osp.join(work, 'select.log'))
+        run_tool(args + list(extra), osp.join(work, 'select.log'))
     return osp.join(work, 'stage1.pth')
 
 
@@ -99,17 +103,30 @@ def run_seed(seed: int, work_dir: str, rerun: bool) -> dict:
     split = osp.join(wd, 'det1', 'split.json')
     split_opt = [f'train_dataloader.dataset.split_file={split}']
     cls = _train(CLS, seed, osp.join(wd, 'cls1'), rerun, split_opt)
+    # cross-fitting: classifier k, trained without fold k of the boxed
+    # images, scores fold k's manual boxes (the stage-1 classifier's
+    # probabilities on its own training crops are ~1, so no candidate can
+    # beat a manual box: the plain selection below)
+    folds = [_train(CLS, seed, osp.join(wd, f'cls_fold{k}'), rerun,
+                    split_opt + [
+                        f'train_dataloader.dataset.cross_fit.num_folds='
+                        f'{NUM_FOLDS}',
+                        f'train_dataloader.dataset.cross_fit.held_out={k}'])
+             for k in range(NUM_FOLDS)]
     selected = osp.join(wd, 'train_selected.json')
+    plain = osp.join(wd, 'train_selected_plain.json')
     naive = osp.join(wd, 'train_naive.json')
-    stage1 = _select(wd, 'select', det, cls, split, selected, rerun)
-    _select(wd, 'select_naive', det, cls, split, naive, rerun, '--naive')
+    stage1 = _select(wd, 'select', det, cls, split, selected, rerun,
+                     ['--cls-fold-checkpoints'] + folds)
+    _select(wd, 'select_plain', det, cls, split, plain, rerun)
+    _select(wd, 'select_naive', det, cls, split, naive, rerun, ['--naive'])
     # oracle: stage 1 on the exact boxes of the same images
     exact_opt = split_opt + [
         'train_dataloader.dataset.ann_file=annotations/train_exact.json']
     det_x = _train(DET, seed, osp.join(wd, 'det_exact'), rerun, exact_opt)
     cls_x = _train(CLS, seed, osp.join(wd, 'cls_exact'), rerun, exact_opt)
     stage1_x = _select(wd, 'merge_exact', det_x, cls_x, split, None, rerun,
-                       '--merge-only')
+                       ['--merge-only'])
     separate = ['model.fusion=False']
     out = {}
     # every image's diagnosis: 20 epochs of 75 batches (stage 1's
@@ -138,15 +155,17 @@ def run_seed(seed: int, work_dir: str, rerun: bool) -> dict:
     # diagnostic ROI, before (the coarse json) and after selection
     boxes = {}
     for tag, path in (('coarse', osp.join(ann, 'train.json')),
-                      ('selected', selected), ('naive', naive)):
+                      ('selected', selected), ('plain', plain),
+                      ('naive', naive)):
         for ref in ('exact', 'roi'):
             boxes[f'{tag}/{ref}'] = box_iou_to_reference(
                 path, osp.join(ann, f'train_{ref}.json'))
-    with open(osp.join(wd, 'select', 'selection.json')) as f:
-        sel = json.load(f)
-    out['selection'] = dict(
-        boxes=boxes, refined=sel['refined'], manual=sel['manual'],
-        pseudo=sel['pseudo'], class_only=sel['class_only'])
+    out['selection'] = dict(boxes=boxes)
+    for name in ('select', 'select_plain'):
+        with open(osp.join(wd, name, 'selection.json')) as f:
+            sel = json.load(f)
+        out['selection'][name] = {k: sel[k] for k in (
+            'refined', 'manual', 'pseudo', 'class_only')}
     return out
 
 
@@ -178,6 +197,7 @@ def write_table(results: dict, out_dir: str) -> str:
               '|---|---|---|---|']
     for tag, what in (('coarse', 'manual, coarse'),
                       ('selected', 'manual after selection'),
+                      ('plain', 'manual after selection, no cross-fitting'),
                       ('naive', 'naive pseudo')):
         kind = 'pseudo' if tag == 'naive' else 'manual'
         row = [_cell([results[s]['selection']['boxes'][f'{tag}/{r}'][
@@ -193,10 +213,13 @@ def write_table(results: dict, out_dir: str) -> str:
     lines.append(f'| class-guided pseudo | {row[0]} | {row[1]} | {prec} |')
     text = '\n'.join(lines) + '\n'
     for s in seeds:
-        sel = results[s]['selection']
-        text += (f"\nseed {s}: {sel['refined']}/{sel['manual']} manual boxes "
-                 f"refined, {sel['pseudo']}/{sel['class_only']} class-only "
-                 'images got a pseudo box')
+        for name, what in (('select', 'cross-fitted selection'),
+                           ('select_plain', 'plain selection')):
+            sel = results[s]['selection'][name]
+            text += (f"\nseed {s}, {what}: {sel['refined']}/{sel['manual']} "
+                     f"manual boxes refined, {sel['pseudo']}/"
+                     f"{sel['class_only']} class-only images got a pseudo "
+                     'box')
     text += '\n'
     os.makedirs(out_dir, exist_ok=True)
     with open(osp.join(out_dir, 'tsddnet_leaderboard.md'), 'w') as f:

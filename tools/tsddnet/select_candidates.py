@@ -9,6 +9,7 @@ networks in one checkpoint: stage 2's ``load_from``) and
     python tools/tsddnet/select_candidates.py CONFIG \
         --det-checkpoint DET.pth --cls-checkpoint CLS.pth \
         [--split-file STAGE1_WORK_DIR/split.json] [--out ANN.json] \
+        [--cls-fold-checkpoints F0.pth F1.pth F2.pth] \
         [--work-dir DIR] [--naive | --merge-only]
 
 CONFIG is a stage-2 config (configs/tsddnet/tsddnet_*): its ``selection``
@@ -35,6 +36,13 @@ def parse_args(argv=None):
                         help='stage-1 detector checkpoint')
     parser.add_argument('--cls-checkpoint', required=True,
                         help='stage-1 lesion classifier checkpoint')
+    parser.add_argument('--cls-fold-checkpoints', nargs='+',
+                        help='cross-fitting: classifier k trained without '
+                        'fold k of the boxed images (train_dataloader.'
+                        'dataset.cross_fit=dict(num_folds=K, held_out=k)) '
+                        'scores the manual boxes of fold k')
+    parser.add_argument('--fold-seed', type=int, default=0,
+                        help='seed of the cross-fitting folds')
     parser.add_argument('--split-file',
                         help="the stage-1 run's split.json (which images "
                         'kept their box); default: the config\'s draw')
@@ -61,7 +69,11 @@ def main(argv=None):
     import torch
     from mmengine.config import Config
 
-    from mmssl.apis.tsddnet import load_stage1, select_candidates
+    from mmssl.apis.tsddnet import (
+        checkpoint_state_dict,
+        load_stage1,
+        select_candidates,
+    )
     from mmssl.registry import DATASETS, MODELS
     from mmssl.utils import register_all_modules
     register_all_modules()
@@ -82,6 +94,13 @@ def main(argv=None):
         ds_cfg['split_file'] = args.split_file
     if args.seed is not None:
         ds_cfg['seed'] = args.seed
+    folds = args.cls_fold_checkpoints or []
+    if len(folds) == 1:
+        raise ValueError('--cls-fold-checkpoints needs one checkpoint per '
+                         'fold (at least 2)')
+    if folds:
+        ds_cfg['cross_fit'] = dict(num_folds=len(folds), held_out=None,
+                                   seed=args.fold_seed)
     dataset = DATASETS.build(ds_cfg)
     train_ds = cfg.train_dataloader.dataset
     out = args.out or osp.join(train_ds.get('data_root', ''),
@@ -96,8 +115,14 @@ def main(argv=None):
     if args.merge_only:
         print(f"wrote {osp.join(args.work_dir, 'stage1.pth')}")
         return None
+    fold_classifiers = []
+    for path in folds:
+        classifier = MODELS.build(cfg.model.classifier).to(args.device)
+        classifier.load_state_dict(checkpoint_state_dict(path))
+        fold_classifiers.append(classifier.eval())
     result = select_candidates(model, dataset, out, naive=args.naive,
                                jitter=sel.get('jitter'),
+                               fold_classifiers=fold_classifiers,
                                **sel.get('options', {}))
     with open(osp.join(args.work_dir, 'selection.json'), 'w') as f:
         json.dump(result, f)
