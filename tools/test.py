@@ -81,7 +81,12 @@ def main(argv=None):
         if vis is None:
             raise RuntimeError('--show-dir needs a `visualization` hook in '
                                '`default_hooks`')
-        vis['out_dir'] = args.show_dir
+        if str(vis.get('type', '')).endswith('DetVisualizationHook'):
+            # mmdet's hook (detection configs such as TSDDNet's), as
+            # mmdet's tools/test.py sets it
+            vis.update(draw=True, test_out_dir=args.show_dir)
+        else:
+            vis['out_dir'] = args.show_dir
 
     if args.out is not None:
         if not args.out.endswith(('.pkl', '.pickle')):

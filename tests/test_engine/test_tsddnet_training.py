@@ -100,7 +100,11 @@ def test_two_stages_through_the_tools(bus, tmp_path):
                         f'load_from={stage1}'])
     metrics = test_tool.main([
         STAGE2, str(s2_dir / 'epoch_1.pth'), '--work-dir',
-        str(tmp_path / 's2_test'), '--cfg-options'] + _opts(bus))
+        str(tmp_path / 's2_test'), '--show-dir', 'shown',
+        '--cfg-options'] + _opts(bus))
+    # mmdet's visualization hook drew the test images
+    import glob
+    assert glob.glob(str(tmp_path / 's2_test' / '*' / 'shown' / '*.png'))
     for key in ('diag/auc', 'diag/accuracy', 'diag/sensitivity',
                 'diag/specificity', 'coco/bbox_mAP'):
         assert key in metrics
