@@ -175,3 +175,42 @@ def test_mars_benchmark_table_and_test_metrics(tmp_path):
     assert lb.test_metrics(str(tmp_path / 'test')) == {'mIoU': 55.4}
     with pytest.raises(FileNotFoundError, match='no test metrics'):
         lb.test_metrics(str(tmp_path))
+
+
+def test_tsddnet_benchmark_table(tmp_path):
+    """The TSDDNet driver's table: mean ± std (ddof 0) per arm, AP in
+    percent, 'n/a' for metrics an arm lacks (B0 has no boxes), and the
+    selection's box statistics."""
+    tb = _load('tsddnet_benchmark')
+    results = {}
+    for seed, shift in ((0, 0.0), (1, 2.0)):
+        arms = {arm: {'coco/bbox_mAP': 0.3, 'coco/bbox_mAP_50': 0.8,
+                      'diag/auc': 85.0 + shift, 'diag/accuracy': 80.0,
+                      'diag/sensitivity': 70.0, 'diag/specificity': 90.0}
+                for arm in tb.ARMS}
+        arms[tb.ARMS[0]] = {k: v for k, v in arms[tb.ARMS[0]].items()
+                            if k.startswith('diag')}
+        iou = dict(manual_iou=0.5, pseudo_iou=0.6, pseudo_precision=0.75,
+                   manual_count=10, pseudo_count=20)
+        arms['selection'] = dict(
+            boxes={f'{t}/{r}': iou for t in ('coarse', 'selected', 'plain',
+                                              'naive')
+                   for r in ('exact', 'roi')},
+            select=dict(refined=3, manual=10, pseudo=20, class_only=40),
+            select_plain=dict(refined=0, manual=10, pseudo=20,
+                              class_only=40))
+        results[seed] = arms
+    text = tb.write_table(results, str(tmp_path))
+    rows = {line.split(' | ')[0].strip('| '): line
+            for line in text.splitlines() if line.startswith('| ')}
+    full = rows['T3 full (fusion + self-distillation)']
+    assert '| 80.00 ± 0.00 | 30.00 ± 0.00 | 86.00 ± 1.00 |' in full
+    assert full.endswith('| 2 |')
+    assert rows['B0 whole-image classifier'].startswith(
+        '| B0 whole-image classifier | n/a | n/a | 86.00 ± 1.00')
+    assert '| 60.00 ± 0.00 | 60.00 ± 0.00 | 75.00 ± 0.00 |' in \
+        rows['class-guided pseudo']
+    assert 'seed 1, plain selection: 0/10 manual boxes refined' in text
+    assert osp.isfile(tmp_path / 'tsddnet_leaderboard.md')
+    assert json.load(open(tmp_path / 'tsddnet_results.json'))['1'][
+        tb.ARMS[1]]['diag/auc'] == 87.0
