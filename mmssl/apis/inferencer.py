@@ -75,6 +75,17 @@ class BaseImageInferencer(BaseInferencer):
     def _pipeline_cfg(self, cfg) -> list:
         raise NotImplementedError
 
+    def _images_to_draw(self, inputs: List[InputType]):
+        """``(RGB image, output name)`` of each input, for
+        :meth:`visualize`: files are read again, arrays used as they are
+        (named by their position)."""
+        for i, inp in enumerate(inputs):
+            if isinstance(inp, str):
+                yield (cv2.cvtColor(cv2.imread(inp), cv2.COLOR_BGR2RGB),
+                       osp.splitext(osp.basename(inp))[0])
+            else:
+                yield self._as_image(inp), f'{i:06d}'
+
     @staticmethod
     def _as_image(arr: np.ndarray) -> np.ndarray:
         """An in-memory input as HxWxC."""
@@ -134,12 +145,7 @@ class ImageClassificationInferencer(BaseImageInferencer):
         import os
         os.makedirs(show_dir, exist_ok=True)
         drawn = []
-        for i, (inp, pred) in enumerate(zip(inputs, preds)):
-            if isinstance(inp, str):
-                img = cv2.cvtColor(cv2.imread(inp), cv2.COLOR_BGR2RGB)
-                name = osp.splitext(osp.basename(inp))[0]
-            else:
-                img, name = inp, f'{i:06d}'
+        for (img, name), pred in zip(self._images_to_draw(inputs), preds):
             label = int(pred.pred_label[0])
             text = f'{self._name(label)}: {float(pred.pred_score[label]):.3f}'
             lines = [text]

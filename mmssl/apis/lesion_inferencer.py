@@ -80,12 +80,7 @@ class LesionDiagnosisInferencer(BaseImageInferencer):
             return None
         os.makedirs(show_dir, exist_ok=True)
         drawn = []
-        for i, (inp, pred) in enumerate(zip(inputs, preds)):
-            if isinstance(inp, str):
-                img = cv2.cvtColor(cv2.imread(inp), cv2.COLOR_BGR2RGB)
-                name = osp.splitext(osp.basename(inp))[0]
-            else:
-                img, name = self._as_image(inp), f'{i:06d}'
+        for (img, name), pred in zip(self._images_to_draw(inputs), preds):
             res = self._result(pred)
             lines = [f'{k}: {v:.3f}' for k, v in res['probs'].items()]
             lines.append('lesion: ' + (f"{res['det_score']:.2f}"

@@ -63,12 +63,7 @@ class SemanticSegInferencer(BaseImageInferencer):
             return None
         os.makedirs(show_dir, exist_ok=True)
         drawn = []
-        for i, (inp, pred) in enumerate(zip(inputs, preds)):
-            if isinstance(inp, str):
-                img = cv2.cvtColor(cv2.imread(inp), cv2.COLOR_BGR2RGB)
-                name = osp.splitext(osp.basename(inp))[0]
-            else:
-                img, name = inp, f'{i:06d}'
+        for (img, name), pred in zip(self._images_to_draw(inputs), preds):
             mask = pred.pred_sem_seg.data[0].cpu().numpy()
             labels = [int(c) for c in np.unique(mask) if c > 0]
             lines = [self._name(c) for c in labels] or ['background only']

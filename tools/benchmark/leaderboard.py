@@ -169,6 +169,18 @@ def test_metrics(run_dir: str) -> dict:
         return json.load(f)
 
 
+def write_outputs(out_dir: str, name: str, text: str,
+                  results: dict) -> str:
+    """Write a driver's table to ``<out_dir>/<name>_leaderboard.md`` and
+    its raw results to ``<name>_results.json``; returns ``text``."""
+    os.makedirs(out_dir, exist_ok=True)
+    with open(osp.join(out_dir, f'{name}_leaderboard.md'), 'w') as f:
+        f.write(text)
+    with open(osp.join(out_dir, f'{name}_results.json'), 'w') as f:
+        json.dump(results, f, indent=2)
+    return text
+
+
 def done(path: str, rerun: bool) -> bool:
     """Whether a step's output exists and need not run again."""
     return osp.exists(path) and not rerun

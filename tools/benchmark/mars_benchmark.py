@@ -39,6 +39,7 @@ from leaderboard import (  # noqa: E402
     run_tool,
     test_metrics,
     train_run,
+    write_outputs,
 )
 
 CAM = 'configs/mars/cam_r18-d8_30e_biased-voc.py'
@@ -168,12 +169,7 @@ def write_table(results: dict, out_dir: str) -> str:
         lines.append(f'| {arm} | ' + ' | '.join(cells) +
                      f' | {len(seeds)} |')
     text = '\n'.join(lines) + '\n'
-    os.makedirs(out_dir, exist_ok=True)
-    with open(osp.join(out_dir, 'mars_leaderboard.md'), 'w') as f:
-        f.write(text)
-    with open(osp.join(out_dir, 'mars_results.json'), 'w') as f:
-        json.dump(results, f, indent=2)
-    return text
+    return write_outputs(out_dir, 'mars', text, results)
 
 
 def parse_args(argv=None):

@@ -42,6 +42,7 @@ from leaderboard import (  # noqa: E402
     run_tool,
     test_metrics,
     train_run,
+    write_outputs,
 )
 
 DET = 'configs/tsddnet/faster-rcnn_r18_fpn_40e_synthetic-bus-stage1.py'
@@ -221,12 +222,7 @@ def write_table(results: dict, out_dir: str) -> str:
                      f"{sel['class_only']} class-only images got a pseudo "
                      'box')
     text += '\n'
-    os.makedirs(out_dir, exist_ok=True)
-    with open(osp.join(out_dir, 'tsddnet_leaderboard.md'), 'w') as f:
-        f.write(text)
-    with open(osp.join(out_dir, 'tsddnet_results.json'), 'w') as f:
-        json.dump(results, f, indent=2)
-    return text
+    return write_outputs(out_dir, 'tsddnet', text, results)
 
 
 def parse_args(argv=None):
