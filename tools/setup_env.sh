@@ -61,7 +61,7 @@ STAMP="$VENV/.mmssl-setup-done"
 
 check_env() {
     "$VENV/bin/python" - <<'EOF' >/dev/null 2>&1
-import mmcv, mmcv._ext, mmdet, mmseg, mmengine, torch, mmssl
+import mmcv, mmcv._ext, mmdet, mmseg, mmdet3d, mmengine, torch, mmssl
 from mmcv.ops import nms
 EOF
 }
@@ -130,6 +130,15 @@ run_step "test packages" \
     "pip could not install requirements/tests.txt" \
     "${PIP[@]}" install -c "$CONSTRAINTS" -r "$ROOT/requirements/tests.txt"
 
+# mmdet3d with --no-deps (requirements/mmdet3d.txt says why), then what it
+# really imports.
+run_step "mmdet3d (no-deps)" \
+    "pip could not install requirements/mmdet3d.txt" \
+    "${PIP[@]}" install -c "$CONSTRAINTS" --no-deps -r "$ROOT/requirements/mmdet3d.txt"
+run_step "mmdet3d imports" \
+    "pip could not install requirements/mmdet3d-deps.txt" \
+    "${PIP[@]}" install -c "$CONSTRAINTS" -r "$ROOT/requirements/mmdet3d-deps.txt"
+
 run_step "mmcv ops check" \
     "mmcv installed without its compiled ops (mmcv._ext): run 'pip uninstall mmcv mmcv-lite', 'pip cache remove mmcv', then this script again" \
     "$PY" -c 'import mmcv, mmcv._ext; from mmcv.ops import nms; print(mmcv.__version__)'
@@ -147,7 +156,7 @@ run_step "mmssl (editable)" \
 # --- 7. check ---------------------------------------------------------------
 run_step "import check" \
     "the environment installed but does not import; run '$PY -m mmssl.utils.collect_env' to see which package fails" \
-    "$PY" -c 'import mmssl, mmdet.models, mmseg.models, mmcv._ext, pycocotools, nibabel, sklearn, skimage; print("ok")'
+    "$PY" -c 'import mmssl, mmdet.models, mmseg.models, mmdet3d.models, mmcv._ext, pycocotools, nibabel, sklearn, skimage; print("ok")'
 
 echo "$FP" >"$STAMP"
 say "environment ready at $VENV ($((SECONDS - t_start)) s)"
