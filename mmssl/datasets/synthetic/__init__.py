@@ -9,3 +9,6 @@ __all__ = [
     'make_phantom_case', 'make_phantom_msd', 'make_biased_scene',
     'make_biased_voc', 'make_ultrasound_dataset', 'render_lesion_image'
 ]
+from .lidar import make_lidar_scene, make_synthetic_kitti  # noqa: E402
+
+__all__ += ['make_lidar_scene', 'make_synthetic_kitti']

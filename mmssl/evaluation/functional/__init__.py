@@ -1,4 +1,5 @@
 # Copyright (c) mmssl contributors. All rights reserved.
+from .kitti_cpu import install_cpu_rotate_iou, rotate_iou_cpu_eval
 from .seg3d import dice_score, hd95
 from .wsol import (
                    box_iou_inclusive,
@@ -10,5 +11,6 @@ from .wsol import (
 
 __all__ = [
     'dice_score', 'hd95', 'box_iou_inclusive', 'contour_boxes',
-    'largest_component_box', 'normalize_loc_map', 'resize_loc_map'
+    'largest_component_box', 'normalize_loc_map', 'resize_loc_map',
+    'install_cpu_rotate_iou', 'rotate_iou_cpu_eval'
 ]

@@ -1,0 +1,104 @@
+# UpCycling (shared/methods/upcycling.md): the stage-1 PointPillars cut
+# after its 2D backbone (model.split; the three stage maps are the stored
+# "multi-type" features), back end trained by an EMA teacher's hybrid
+# pseudo labels on the stored features of the unlabeled 95 % with F-GT.
+#   python tools/train.py configs/upcycling/pointpillars_secfpn_40e_synthetic-kitti-3class-l5-stage1.py
+#   python tools/upcycling/export_features.py \
+#       configs/upcycling/upcycling_pointpillars_secfpn_2k_synthetic-kitti-3class-l5.py \
+#       work_dirs/pointpillars_secfpn_40e_synthetic-kitti-3class-l5-stage1/epoch_40.pth
+#   python tools/train.py configs/upcycling/upcycling_pointpillars_secfpn_2k_synthetic-kitti-3class-l5.py
+# Training never opens an unlabeled scene's .bin: the unlabeled set is the
+# exported feature directory.
+_base_ = ['./pointpillars_secfpn_40e_synthetic-kitti-3class-l5-stage1.py']
+stage1_work_dir = 'work_dirs/pointpillars_secfpn_40e_synthetic-kitti-3class-l5-stage1'  # noqa: E501
+feature_dir = 'work_dirs/upcycling_features/synthetic-kitti_l0.05_s0'
+model = dict(
+    type='mmssl.UpCycling',
+    # spec 2 [inferred]: the split after the 3D/2D feature extractor;
+    # 'scatter' stores the 32-channel pillar map instead
+    split='backbone',
+    semi_train_cfg=dict(
+        unlabeled_input='features',
+        # spec 3 [C]: unlabeled loss weight 1 (3DIoUMatch)
+        unlabeled_weight=1.0,
+        # spec 3: 3DIoUMatch's EMA decay 0.999 is for 60 epochs x 3712
+        # scenes; at 2k CPU iterations the teacher would barely move, so
+        # 0.99 (deviation, CPU scale)
+        ema_momentum=0.01,
+        # spec 3: 3DIoUMatch's class-score threshold 0.4 (Ped, Cyc, Car);
+        # PointPillars has no IoU branch, so no IoU filter (deviation)
+        score_thr=(0.4, 0.4, 0.4),
+        fgt=dict(
+            bank_file=feature_dir + '/fgt_bank.pth',
+            # spec 4: OpenPCDet's KITTI database sampling, PV-RCNN config
+            # (Ped 10, Cyc 10, Car 15), minus the pseudo labels present
+            sample_counts=(10, 10, 15),
+            # spec 7: collision check against teacher boxes of score >= 0.1
+            collision_score_thr=0.1),
+        # the ICCV version names F-GT only; F-RoT is the
+        # feature_aug=dict(type='frot') ablation
+        feature_aug=None))
+# the vehicle side (tools/upcycling/export_features.py): which scenes to
+# export and the labeled scenes of the F-GT bank (spec 4: 1-cell margin)
+export = dict(
+    out_dir=feature_dir,
+    margin_cells=1,
+    unlabeled_dataset=dict(
+        type={{_base_.dataset_type}},
+        _scope_='mmdet3d',
+        data_root={{_base_.data_root}},
+        ann_file={{_base_.unlabeled_ann_file}},
+        data_prefix=dict(pts='training/velodyne'),
+        pipeline={{_base_.test_pipeline}},
+        modality={{_base_.input_modality}},
+        test_mode=True,
+        metainfo={{_base_.metainfo}},
+        box_type_3d='LiDAR'),
+    labeled_dataset=dict(
+        type={{_base_.dataset_type}},
+        _scope_='mmdet3d',
+        data_root={{_base_.data_root}},
+        ann_file={{_base_.labeled_ann_file}},
+        data_prefix=dict(pts='training/velodyne'),
+        pipeline=[
+            {{_base_.points_loader}},
+            dict(type='LoadAnnotations3D', with_bbox_3d=True,
+                 with_label_3d=True),
+            dict(type='PointsRangeFilter',
+                 point_cloud_range={{_base_.point_cloud_range}}),
+            dict(type='ObjectRangeFilter',
+                 point_cloud_range={{_base_.point_cloud_range}}),
+            dict(type='Pack3DDetInputs',
+                 keys=['points', 'gt_labels_3d', 'gt_bboxes_3d'])
+        ],
+        modality={{_base_.input_modality}},
+        test_mode=False,
+        filter_empty_gt=False,
+        metainfo={{_base_.metainfo}},
+        box_type_3d='LiDAR'))
+# spec 3 [C]: batches of labeled and unlabeled scenes 1:1
+train_dataloader = dict(
+    _delete_=True,
+    batch_size=4,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='mmdet.MultiSourceSampler', batch_size=4,
+                 source_ratio=[1, 1]),
+    collate_fn=dict(type='mmssl.semi_det3d_collate'),
+    dataset=dict(
+        type='SemiDet3DDataset',
+        labeled={{_base_.labeled_dataset}},
+        unlabeled=dict(type='BEVFeatureDataset', feature_dir=feature_dir)))
+# starts from stage 1 (student and teacher)
+load_from = stage1_work_dir + '/epoch_40.pth'
+max_iters = 2000
+param_scheduler = [
+    dict(type='CosineAnnealingLR', T_max=max_iters,
+         eta_min=1e-5, by_epoch=False, begin=0,
+         end=max_iters)
+]
+train_cfg = dict(_delete_=True, type='IterBasedTrainLoop',
+                 max_iters=max_iters, val_interval=1000)
+default_hooks = dict(
+    checkpoint=dict(by_epoch=False, interval=1000, max_keep_ckpts=1))
+log_processor = dict(by_epoch=False)

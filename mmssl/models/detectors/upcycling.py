@@ -1,0 +1,363 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""UpCycling: semi-supervised 3D detection from stored intermediate
+features of unlabeled scenes (shared/methods/upcycling.md).
+
+The detector is mmdet3d's PointPillars (``VoxelNet``) cut in two (spec 2):
+the *front end* (pillar feature net + scatter, and optionally the 2D
+backbone) runs on the vehicle; the *back end* (the rest of the 2D
+backbone, the neck, the anchor head) is what the server trains on the
+front end's stored outputs. Unlabeled scenes reach training only as those
+stored features (``tools/upcycling/export_features.py``).
+"""
+import copy
+import os.path as osp
+from typing import Dict, List, Optional, Sequence, Union
+
+import numpy as np
+import torch
+import torch.nn as nn
+from mmdet3d.models.detectors import VoxelNet
+from mmdet3d.structures import LiDARInstance3DBoxes
+from mmengine.optim import OptimWrapper
+from mmengine.structures import InstanceData
+
+from mmssl.registry import MODELS
+
+from ..utils.upcycling import (
+    filter_pseudo_labels,
+    paste_fgt,
+    random_transform,
+    sample_fgt,
+    transform_bev,
+    transform_boxes,
+    transform_points,
+)
+
+FRONT_PARTS = {'scatter': ('voxel_encoder', 'middle_encoder'),
+               'backbone': ('voxel_encoder', 'middle_encoder', 'backbone')}
+PARTS = ('voxel_encoder', 'middle_encoder', 'backbone', 'neck', 'bbox_head')
+
+# Defaults of ``semi_train_cfg``; where each comes from is said in the
+# configs (configs/upcycling/README.md) and in the class docstring.
+SEMI_DEFAULTS = dict(
+    unlabeled_input='features',
+    unlabeled_weight=1.0,
+    ema_momentum=0.001,
+    score_thr=(0.4, 0.4, 0.4),
+    fgt=None,
+    feature_aug=None,
+    point_aug=dict(rot_range=(-0.78539816, 0.78539816),
+                   scale_range=(0.95, 1.05), flip_ratio=0.5),
+    freeze_front=True)
+
+
+@MODELS.register_module()
+class UpCycling(VoxelNet):
+    """Mean teacher on the back end of a split PointPillars detector.
+
+    Each training batch holds labeled scenes (raw points with boxes: the
+    server has them) and unlabeled ones. Per unlabeled scene (spec 3):
+
+    1. the EMA teacher's back end detects on the clean stored features;
+       detections above ``score_thr`` (per class) are pseudo labels;
+    2. F-GT (``fgt``): objects of the labeled bank are pasted into the
+       feature maps at their own position and yaw, where their box does
+       not overlap a teacher detection (score >= ``collision_score_thr``)
+       or an earlier paste;
+    3. the *hybrid* labels are the pseudo labels plus the exact boxes of
+       the pasted objects;
+    4. optionally the maps and labels are transformed alike
+       (``feature_aug``: ``'naive'`` = flip + bilinear rotation + scale,
+       the failure mode of the paper; ``'frot'`` = F-RoT, exact y flip +
+       small bilinear rotation);
+    5. the student's back end is trained with the detector's own loss on
+       the hybrid labels, weighted by ``unlabeled_weight``.
+
+    ``unlabeled_input='points'`` is the raw-data reference instead (mean
+    teacher on raw unlabeled points, 3DIoUMatch-style): teacher on the
+    clean cloud, student on a flipped/rotated/scaled copy with the boxes
+    moved alike, whole detector trainable. The student is evaluated.
+
+    Args:
+        split (str): Where the detector is cut: ``'scatter'`` (after the
+            pillar scatter: one 64-channel map) or ``'backbone'`` (after
+            the 2D backbone: its stages' maps, the spec's "multi-type"
+            features). Defaults to ``'backbone'``.
+        semi_train_cfg (dict, optional): See ``SEMI_DEFAULTS``:
+
+            - unlabeled_input: ``'features'``, ``'points'`` or ``None``
+              (labeled scenes only).
+            - unlabeled_weight: weight of the unlabeled loss.
+            - ema_momentum: teacher update ``t = (1 - m) t + m s``.
+            - score_thr: per-class teacher score thresholds.
+            - fgt: ``dict(bank_file, sample_counts (per class),
+              collision_score_thr)`` or ``None``.
+            - feature_aug: ``dict(type='naive' | 'frot', rot_range,
+              scale_range, flip_ratio, mode)`` or ``None``.
+            - point_aug: the raw-point augmentation of ``'points'``.
+            - freeze_front: keep the front end fixed (features mode).
+        **kwargs: :class:`mmdet3d.models.VoxelNet` arguments.
+    """
+
+    def __init__(self,
+                 split: str = 'backbone',
+                 semi_train_cfg: Optional[dict] = None,
+                 **kwargs):
+        super().__init__(**kwargs)
+        if split not in FRONT_PARTS:
+            raise ValueError(f"split must be one of {sorted(FRONT_PARTS)}, "
+                             f'got {split!r}')
+        self.split = split
+        cfg = dict(SEMI_DEFAULTS)
+        unknown = set(semi_train_cfg or {}) - set(cfg)
+        if unknown:
+            raise KeyError(f'unknown semi_train_cfg keys {sorted(unknown)}; '
+                           f'expected some of {sorted(cfg)}')
+        cfg.update(semi_train_cfg or {})
+        if cfg['unlabeled_input'] not in ('features', 'points', None):
+            raise ValueError("semi_train_cfg.unlabeled_input must be "
+                             "'features', 'points' or None, got "
+                             f"{cfg['unlabeled_input']!r}")
+        aug = cfg['feature_aug']
+        if aug is not None and aug.get('type') not in ('naive', 'frot'):
+            raise ValueError("semi_train_cfg.feature_aug.type must be "
+                             f"'naive' or 'frot', got {aug.get('type')!r}")
+        self.semi_train_cfg = cfg
+        self.teacher = nn.ModuleDict(
+            {k: copy.deepcopy(getattr(self, k)) for k in PARTS})
+        self.teacher.requires_grad_(False)
+        # False until the teacher has been copied from the student (after
+        # load_from); saved with the model so that a resumed run keeps its
+        # teacher.
+        self.register_buffer('teacher_ready', torch.tensor(False))
+        self._bank = None
+        if self._frozen_front:
+            for name in FRONT_PARTS[split]:
+                getattr(self, name).requires_grad_(False)
+
+    # ------------------------------------------------------------ split
+    @property
+    def _frozen_front(self) -> bool:
+        return (self.semi_train_cfg['freeze_front']
+                and self.semi_train_cfg['unlabeled_input'] != 'points')
+
+    @property
+    def pc_range(self) -> List[float]:
+        return list(self.voxel_encoder.point_cloud_range) if hasattr(
+            self.voxel_encoder, 'point_cloud_range') else list(
+                self.data_preprocessor.voxel_layer.point_cloud_range)
+
+    def _part(self, name: str, teacher: bool = False) -> nn.Module:
+        return self.teacher[name] if teacher else getattr(self, name)
+
+    def front(self, voxel_dict: dict, batch_size: int,
+              teacher: bool = False) -> List[torch.Tensor]:
+        """The front end: pillars -> BEV map(s) (what is stored)."""
+        feats = self._part('voxel_encoder', teacher)(
+            voxel_dict['voxels'], voxel_dict['num_points'],
+            voxel_dict['coors'])
+        x = self._part('middle_encoder', teacher)(feats, voxel_dict['coors'],
+                                                  batch_size)
+        if self.split == 'scatter':
+            return [x]
+        return list(self._part('backbone', teacher)(x))
+
+    def back(self, feats: Sequence[torch.Tensor],
+             teacher: bool = False) -> tuple:
+        """The back end up to the head's input."""
+        if self.split == 'scatter':
+            x = self._part('backbone', teacher)(feats[0])
+        else:
+            x = tuple(feats)
+        return self._part('neck', teacher)(x)
+
+    def extract_feat(self, batch_inputs_dict: dict) -> tuple:
+        voxel_dict = batch_inputs_dict['voxels']
+        batch_size = len(batch_inputs_dict['points'])
+        if self._frozen_front:
+            with torch.no_grad():
+                feats = self.front(voxel_dict, batch_size)
+        else:
+            feats = self.front(voxel_dict, batch_size)
+        return self.back(feats)
+
+    def export_features(self, batch_inputs_dict: dict) -> List[List]:
+        """The stored features of each scene of a preprocessed batch: one
+        list of ``(C, H, W)`` maps per scene."""
+        with torch.no_grad():
+            feats = self.front(batch_inputs_dict['voxels'],
+                               len(batch_inputs_dict['points']))
+        return [[f[i] for f in feats] for i in range(feats[0].shape[0])]
+
+    def train(self, mode: bool = True):
+        super().train(mode)
+        self.teacher.eval()
+        if self._frozen_front:
+            # BN statistics of the front end must not drift either, or
+            # the stored features go stale (spec 2).
+            for name in FRONT_PARTS[self.split]:
+                getattr(self, name).eval()
+        return self
+
+    # ---------------------------------------------------------- teacher
+    @torch.no_grad()
+    def update_teacher(self) -> None:
+        """EMA update; the first call copies the student."""
+        m = 1.0 if not bool(self.teacher_ready) else float(
+            self.semi_train_cfg['ema_momentum'])
+        for name in PARTS:
+            t_params = dict(self.teacher[name].named_parameters())
+            for key, p in getattr(self, name).named_parameters():
+                t_params[key].mul_(1 - m).add_(p.detach(), alpha=m)
+            t_bufs = dict(self.teacher[name].named_buffers())
+            for key, b in getattr(self, name).named_buffers():
+                t_bufs[key].copy_(b)
+        self.teacher_ready.fill_(True)
+
+    def _teacher_predict(self, x, data_samples) -> List[InstanceData]:
+        preds = self.teacher['bbox_head'].predict(x, data_samples)
+        out = []
+        for pred in preds:
+            boxes, scores, labels = filter_pseudo_labels(
+                pred.bboxes_3d.tensor, pred.scores_3d, pred.labels_3d,
+                self.semi_train_cfg['score_thr'])
+            out.append(InstanceData(
+                boxes=boxes, scores=scores, labels=labels,
+                all_boxes=pred.bboxes_3d.tensor, all_scores=pred.scores_3d))
+        return out
+
+    # ------------------------------------------------------------- F-GT
+    @property
+    def bank(self) -> List[Dict]:
+        if self._bank is None:
+            path = self.semi_train_cfg['fgt']['bank_file']
+            if not osp.isfile(path):
+                raise FileNotFoundError(
+                    f'F-GT bank not found: {path}; write it with '
+                    'tools/upcycling/export_features.py (--bank-ann-file)')
+            self._bank = torch.load(path, map_location='cpu',
+                                    weights_only=True)['bank']
+        return self._bank
+
+    # ------------------------------------------------------------- steps
+    def train_step(self, data: Union[dict, tuple, list],
+                   optim_wrapper: OptimWrapper) -> Dict[str, torch.Tensor]:
+        if not bool(self.teacher_ready):
+            self.update_teacher()
+        if isinstance(data, dict) and 'labeled' in data:
+            labeled, unlabeled = data['labeled'], data.get('unlabeled')
+        else:
+            labeled, unlabeled = data, None
+        with optim_wrapper.optim_context(self):
+            batch = self.data_preprocessor(labeled, True)
+            losses = self.loss(batch['inputs'], batch['data_samples'])
+            mode = self.semi_train_cfg['unlabeled_input']
+            if unlabeled is not None and mode is not None:
+                if mode == 'features':
+                    unsup = self.loss_unlabeled_features(unlabeled)
+                else:
+                    unsup = self.loss_unlabeled_points(unlabeled)
+                w = float(self.semi_train_cfg['unlabeled_weight'])
+                for key, value in unsup.items():
+                    if 'loss' in key:
+                        value = ([v * w for v in value] if isinstance(
+                            value, (list, tuple)) else value * w)
+                    losses[f'unsup_{key}'] = value
+        parsed, log_vars = self.parse_losses(losses)
+        optim_wrapper.update_params(parsed)
+        self.update_teacher()
+        return log_vars
+
+    def _set_labels(self, sample, boxes: torch.Tensor,
+                    labels: torch.Tensor) -> None:
+        sample.gt_instances_3d = InstanceData(
+            bboxes_3d=LiDARInstance3DBoxes(boxes[:, :7], box_dim=7),
+            labels_3d=labels.long())
+
+    def loss_unlabeled_features(self, data: dict) -> dict:
+        """Hybrid pseudo labels on stored features (+ F-GT, + aug)."""
+        cfg = self.semi_train_cfg
+        device = self.teacher_ready.device
+        samples = data['data_samples']
+        # pseudo_collate transposes each scene's list of maps: one list of
+        # per-scene maps per level
+        feats = [torch.stack(list(level)).to(device).float()
+                 for level in data['inputs']['features']]
+        with torch.no_grad():
+            preds = self._teacher_predict(self.back(feats, teacher=True),
+                                          samples)
+        fgt, aug = cfg['fgt'], cfg['feature_aug']
+        out = [[] for _ in feats]
+        num_pseudo, num_pasted = 0, 0
+        for i, (sample, pred) in enumerate(zip(samples, preds)):
+            maps = [f[i] for f in feats]
+            boxes, labels = pred.boxes, pred.labels
+            num_pseudo += len(boxes)
+            if fgt is not None:
+                occupied = pred.all_boxes[
+                    pred.all_scores >= fgt.get('collision_score_thr', 0.1)]
+                counts = dict(enumerate(fgt['sample_counts']))
+                entries = sample_fgt(self.bank, occupied, counts, labels)
+                if entries:
+                    maps = paste_fgt(maps, entries)
+                    boxes = torch.cat([boxes[:, :7], torch.stack(
+                        [e['box'] for e in entries]).to(boxes)])
+                    labels = torch.cat([labels, labels.new_tensor(
+                        [e['label'] for e in entries])])
+                    num_pasted += len(entries)
+            if aug is not None:
+                t = self._draw_feature_aug(aug)
+                mode = aug.get('mode', 'bilinear')
+                maps = [transform_bev(m[None], self.pc_range, mode=mode,
+                                      **t)[0] for m in maps]
+                boxes = transform_boxes(boxes, **t)
+            for level, m in enumerate(maps):
+                out[level].append(m)
+            self._set_labels(sample, boxes, labels)
+        x = self.back([torch.stack(level) for level in out])
+        losses = self.bbox_head.loss(x, samples)
+        n = max(len(samples), 1)
+        losses['num_pseudo'] = torch.tensor(num_pseudo / n, device=device)
+        losses['num_pasted'] = torch.tensor(num_pasted / n, device=device)
+        return losses
+
+    @staticmethod
+    def _draw_feature_aug(aug: dict) -> dict:
+        if aug['type'] == 'frot':
+            # F-RoT [C]: exact y flip + small bilinear rotation (spec 4b)
+            return random_transform(
+                np.random, aug.get('rot_range', (-np.pi / 8, np.pi / 8)),
+                (1., 1.), aug.get('flip_ratio', 0.5))
+        # the naive raw-point augmentations applied to features (spec 7, C)
+        return random_transform(
+            np.random, aug.get('rot_range', (-np.pi / 4, np.pi / 4)),
+            aug.get('scale_range', (0.95, 1.05)), aug.get('flip_ratio', 0.5))
+
+    def loss_unlabeled_points(self, data: dict) -> dict:
+        """Mean teacher on raw unlabeled points (the raw-data reference)."""
+        cfg = self.semi_train_cfg['point_aug']
+        batch = self.data_preprocessor(data, True)
+        inputs, samples = batch['inputs'], batch['data_samples']
+        with torch.no_grad():
+            feats = self.front(inputs['voxels'], len(inputs['points']),
+                               teacher=True)
+            preds = self._teacher_predict(self.back(feats, teacher=True),
+                                          samples)
+        points = []
+        num_pseudo = 0
+        for sample, pred, pts in zip(samples, preds, inputs['points']):
+            t = random_transform(np.random, cfg['rot_range'],
+                                 cfg['scale_range'], cfg['flip_ratio'])
+            points.append(transform_points(pts, **t))
+            boxes = transform_boxes(pred.boxes, **t)
+            if len(boxes):
+                boxes[:, 2] *= t['scale']
+                boxes[:, 5] *= t['scale']
+            num_pseudo += len(boxes)
+            self._set_labels(sample, boxes, pred.labels)
+        voxels = self.data_preprocessor.voxelize(points, samples)
+        x = self.extract_feat(dict(voxels=voxels, points=points))
+        losses = self.bbox_head.loss(x, samples)
+        losses['num_pseudo'] = torch.tensor(num_pseudo / max(len(samples), 1),
+                                            device=points[0].device)
+        return losses

@@ -1,0 +1,83 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""Write mmdet3d 1.x KITTI infos, and with --labeled-fraction a
+labeled/unlabeled split of the training frames with their infos and a GT
+database of the labeled frames only.
+
+    python tools/data/kitti_infos.py data/kitti \
+        [--labeled-fraction 0.05] [--seed 0] [--out-dir data/kitti]
+
+Writes kitti_infos_{train,val}.pkl and, with --labeled-fraction F:
+splits/split_lF_sS.json, kitti_infos_train_labeled_lF_sS.pkl,
+kitti_infos_train_unlabeled_lF_sS.pkl (instances emptied),
+gt_database_lF_sS/ and kitti_dbinfos_train_labeled_lF_sS.pkl.
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
+    osp.abspath(__file__)))))
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('root', help='KITTI root (ImageSets/, training/)')
+    parser.add_argument('--labeled-fraction', type=float, default=None)
+    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--out-dir', default=None,
+                        help='where to write (default: root)')
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    import mmengine
+
+    from mmssl.datasets.kitti import (
+        kitti_infos,
+        make_gt_database,
+        make_kitti_split,
+        subset_infos,
+    )
+    from mmssl.datasets.semi import save_split
+    out_dir = args.out_dir or args.root
+    os.makedirs(out_dir, exist_ok=True)
+    written = []
+    infos = {}
+    for split in ('train', 'val'):
+        infos[split] = kitti_infos(args.root, split)
+        path = osp.join(out_dir, f'kitti_infos_{split}.pkl')
+        mmengine.dump(infos[split], path)
+        written.append(f'{path} ({len(infos[split]["data_list"])} frames)')
+    if args.labeled_fraction is not None:
+        tag = f'l{args.labeled_fraction}_s{args.seed}'
+        train = infos['train']
+        ids = [osp.splitext(d['lidar_points']['lidar_path'])[0]
+               for d in train['data_list']]
+        split = make_kitti_split(ids, labeled_fraction=args.labeled_fraction,
+                                 seed=args.seed)
+        path = save_split(split, osp.join(out_dir, 'splits',
+                                          f'split_{tag}.json'))
+        written.append(f'{path} ({len(split["labeled"])} labeled, '
+                       f'{len(split["unlabeled"])} unlabeled)')
+        labeled = subset_infos(train, split['labeled'])
+        path = osp.join(out_dir, f'kitti_infos_train_labeled_{tag}.pkl')
+        mmengine.dump(labeled, path)
+        written.append(path)
+        path = osp.join(out_dir, f'kitti_infos_train_unlabeled_{tag}.pkl')
+        mmengine.dump(
+            subset_infos(train, split['unlabeled'], drop_labels=True), path)
+        written.append(f'{path} (instances emptied)')
+        db_dir = osp.join(out_dir, f'gt_database_{tag}')
+        db_path = osp.join(out_dir, f'kitti_dbinfos_train_labeled_{tag}.pkl')
+        db = make_gt_database(args.root, labeled, db_dir, db_path)
+        counts = ', '.join(f'{k}: {len(v)}' for k, v in sorted(db.items()))
+        written.append(f'{db_dir}/ and {db_path} ({counts})')
+    for line in written:
+        print(f'wrote {line}')
+    return written
+
+
+if __name__ == '__main__':
+    main()
