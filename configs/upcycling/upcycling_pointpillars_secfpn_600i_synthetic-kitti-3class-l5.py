@@ -2,15 +2,16 @@
 # after its 2D backbone (model.split; the three stage maps are the stored
 # "multi-type" features), back end trained by an EMA teacher's hybrid
 # pseudo labels on the stored features of the unlabeled 95 % with F-GT.
-#   python tools/train.py configs/upcycling/pointpillars_secfpn_40e_synthetic-kitti-3class-l5-stage1.py
-#   python tools/upcycling/export_features.py \
-#       configs/upcycling/upcycling_pointpillars_secfpn_2k_synthetic-kitti-3class-l5.py \
-#       work_dirs/pointpillars_secfpn_40e_synthetic-kitti-3class-l5-stage1/epoch_40.pth
-#   python tools/train.py configs/upcycling/upcycling_pointpillars_secfpn_2k_synthetic-kitti-3class-l5.py
+#   S1=pointpillars_secfpn_20e_synthetic-kitti-3class-l5-stage1
+#   UP=upcycling_pointpillars_secfpn_600i_synthetic-kitti-3class-l5
+#   python tools/train.py configs/upcycling/$S1.py
+#   python tools/upcycling/export_features.py configs/upcycling/$UP.py \
+#       work_dirs/$S1/epoch_20.pth
+#   python tools/train.py configs/upcycling/$UP.py
 # Training never opens an unlabeled scene's .bin: the unlabeled set is the
 # exported feature directory.
-_base_ = ['./pointpillars_secfpn_40e_synthetic-kitti-3class-l5-stage1.py']
-stage1_work_dir = 'work_dirs/pointpillars_secfpn_40e_synthetic-kitti-3class-l5-stage1'  # noqa: E501
+_base_ = ['./pointpillars_secfpn_20e_synthetic-kitti-3class-l5-stage1.py']
+stage1_work_dir = 'work_dirs/pointpillars_secfpn_20e_synthetic-kitti-3class-l5-stage1'  # noqa: E501
 feature_dir = 'work_dirs/upcycling_features/synthetic-kitti_l0.05_s0'
 model = dict(
     type='mmssl.UpCycling',
@@ -22,7 +23,7 @@ model = dict(
         # spec 3 [C]: unlabeled loss weight 1 (3DIoUMatch)
         unlabeled_weight=1.0,
         # spec 3: 3DIoUMatch's EMA decay 0.999 is for 60 epochs x 3712
-        # scenes; at 2k CPU iterations the teacher would barely move, so
+        # scenes; at 600 CPU iterations the teacher would barely move, so
         # 0.99 (deviation, CPU scale)
         ema_momentum=0.01,
         # spec 3: 3DIoUMatch's class-score threshold 0.4 (Ped, Cyc, Car);
@@ -35,9 +36,9 @@ model = dict(
             sample_counts=(10, 10, 15),
             # spec 7: collision check against teacher boxes of score >= 0.1
             collision_score_thr=0.1),
-        # the ICCV version names F-GT only; F-RoT is the
-        # feature_aug=dict(type='frot') ablation
-        feature_aug=None))
+        # feature_aug is left at its default None: the ICCV version names
+        # F-GT only; F-RoT is the feature_aug=dict(type='frot') ablation
+    ))
 # the vehicle side (tools/upcycling/export_features.py): which scenes to
 # export and the labeled scenes of the F-GT bank (spec 4: 1-cell margin)
 export = dict(
@@ -90,15 +91,15 @@ train_dataloader = dict(
         labeled={{_base_.labeled_dataset}},
         unlabeled=dict(type='BEVFeatureDataset', feature_dir=feature_dir)))
 # starts from stage 1 (student and teacher)
-load_from = stage1_work_dir + '/epoch_40.pth'
-max_iters = 2000
+load_from = stage1_work_dir + '/epoch_20.pth'
+max_iters = 600
 param_scheduler = [
     dict(type='CosineAnnealingLR', T_max=max_iters,
          eta_min=1e-5, by_epoch=False, begin=0,
          end=max_iters)
 ]
 train_cfg = dict(_delete_=True, type='IterBasedTrainLoop',
-                 max_iters=max_iters, val_interval=1000)
+                 max_iters=max_iters, val_interval=300)
 default_hooks = dict(
-    checkpoint=dict(by_epoch=False, interval=1000, max_keep_ckpts=1))
+    checkpoint=dict(by_epoch=False, interval=300, max_keep_ckpts=1))
 log_processor = dict(by_epoch=False)
