@@ -9,6 +9,7 @@ float16 maps ``feat_0``, ``feat_1``, ... plus the calibration the back end
 and the metric need). Nothing in it is a point cloud.
 """
 import os.path as osp
+import zipfile
 from typing import Dict, List, Sequence
 
 import mmengine
@@ -44,7 +45,7 @@ def load_scene_features(path: str) -> Dict:
     try:
         with np.load(path, allow_pickle=False) as data:
             out = {k: data[k] for k in data.files}
-    except (ValueError, OSError, EOFError) as e:
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
         raise ValueError(f'corrupt feature file {path}: {e}') from e
     maps = [out.pop(f'feat_{i}') for i in range(
         sum(k.startswith('feat_') for k in out))]

@@ -22,8 +22,8 @@ from mmssl.models.utils.upcycling import (
 PC_RANGE = [0, -12.8, -3, 25.6, 12.8, 1]  # 0.32 m cells on an 80x80 map
 
 
-def _box(x, y, yaw, l=4., w=1.6, z=-1.7, h=1.5):
-    return torch.tensor([[x, y, z, l, w, h, yaw]])
+def _box(x, y, yaw, length=4., width=1.6, z=-1.7, h=1.5):
+    return torch.tensor([[x, y, z, length, width, h, yaw]])
 
 
 def test_box_masks_match_mmdet3d_points_in_boxes():

@@ -134,6 +134,20 @@ def train_run(config: str, seed: int, run_dir: str,
     return time.time() - start
 
 
+def train_once(config: str, seed: int, run_dir: str, rerun: bool,
+               options=()) -> str:
+    """:func:`train_run` unless the run finished before; returns its last
+    checkpoint. Finished means a ``done`` marker written after a
+    successful run, not ``last_checkpoint`` (an interrupted run has one
+    too)."""
+    marker = osp.join(run_dir, 'done')
+    if not done(marker, rerun):
+        train_run(config, seed, run_dir,
+                  ['--cfg-options'] + list(options) if options else [])
+        open(marker, 'w').close()
+    return last_ckpt(run_dir)
+
+
 def run_tool(args, log_file: str) -> None:
     """Run ``python ARGS...`` from the repository root, logged to
     ``log_file``; raises on failure."""

@@ -38,10 +38,9 @@ sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from leaderboard import (  # noqa: E402
     ROOT,
     done,
-    last_ckpt,
     run_tool,
     test_metrics,
-    train_run,
+    train_once,
     write_outputs,
 )
 
@@ -70,17 +69,6 @@ def _test(config: str, ckpt: str, test_dir: str, rerun: bool,
     return test_metrics(test_dir)
 
 
-def _train(config: str, seed: int, run_dir: str, rerun: bool,
-           options=()) -> str:
-    # a 'done' marker, not last_checkpoint: an interrupted run has one too
-    marker = osp.join(run_dir, 'done')
-    if not done(marker, rerun):
-        train_run(config, seed, run_dir,
-                  ['--cfg-options'] + list(options) if options else [])
-        open(marker, 'w').close()
-    return last_ckpt(run_dir)
-
-
 def _select(wd: str, name: str, det: str, cls: str, split: str, out: str,
             rerun: bool, extra=()) -> str:
     work = osp.join(wd, name)
@@ -100,15 +88,15 @@ def run_seed(seed: int, work_dir: str, rerun: bool) -> dict:
     from mmssl.apis.tsddnet import box_iou_to_reference
     wd = osp.abspath(osp.join(work_dir, f'seed{seed}'))
     ann = osp.join(ROOT, DATA, 'annotations')
-    det = _train(DET, seed, osp.join(wd, 'det1'), rerun)
+    det = train_once(DET, seed, osp.join(wd, 'det1'), rerun)
     split = osp.join(wd, 'det1', 'split.json')
     split_opt = [f'train_dataloader.dataset.split_file={split}']
-    cls = _train(CLS, seed, osp.join(wd, 'cls1'), rerun, split_opt)
+    cls = train_once(CLS, seed, osp.join(wd, 'cls1'), rerun, split_opt)
     # cross-fitting: classifier k, trained without fold k of the boxed
     # images, scores fold k's manual boxes (the stage-1 classifier's
     # probabilities on its own training crops are ~1, so no candidate can
     # beat a manual box: the plain selection below)
-    folds = [_train(CLS, seed, osp.join(wd, f'cls_fold{k}'), rerun,
+    folds = [train_once(CLS, seed, osp.join(wd, f'cls_fold{k}'), rerun,
                     split_opt + [
                         f'train_dataloader.dataset.cross_fit.num_folds='
                         f'{NUM_FOLDS}',
@@ -124,15 +112,15 @@ def run_seed(seed: int, work_dir: str, rerun: bool) -> dict:
     # oracle: stage 1 on the exact boxes of the same images
     exact_opt = split_opt + [
         'train_dataloader.dataset.ann_file=annotations/train_exact.json']
-    det_x = _train(DET, seed, osp.join(wd, 'det_exact'), rerun, exact_opt)
-    cls_x = _train(CLS, seed, osp.join(wd, 'cls_exact'), rerun, exact_opt)
+    det_x = train_once(DET, seed, osp.join(wd, 'det_exact'), rerun, exact_opt)
+    cls_x = train_once(CLS, seed, osp.join(wd, 'cls_exact'), rerun, exact_opt)
     stage1_x = _select(wd, 'merge_exact', det_x, cls_x, split, None, rerun,
                        ['--merge-only'])
     separate = ['model.fusion=False']
     out = {}
     # every image's diagnosis: 20 epochs of 75 batches (stage 1's
     # classifier: 50 of 15)
-    b0 = _train(CLS, seed, osp.join(wd, 'b0'), rerun, split_opt + [
+    b0 = train_once(CLS, seed, osp.join(wd, 'b0'), rerun, split_opt + [
         'model.roi=image', 'train_dataloader.dataset.subset=all',
         'train_cfg.max_epochs=20', 'param_scheduler.0.end=20',
         'param_scheduler.0.T_max=20'])
@@ -147,7 +135,7 @@ def run_seed(seed: int, work_dir: str, rerun: bool) -> dict:
             (ARMS[4], selected, ['model.alpha=0.', 'model.hint_weight=0.'],
              't2'),
             (ARMS[5], selected, [], 't3')):
-        ckpt = _train(STAGE2, seed, osp.join(wd, name), rerun, opts + [
+        ckpt = train_once(STAGE2, seed, osp.join(wd, name), rerun, opts + [
             f'train_dataloader.dataset.ann_file={ann_file}',
             f'load_from={stage1}'])
         out[arm] = _test(STAGE2, ckpt, osp.join(wd, f'{name}_test'), rerun,

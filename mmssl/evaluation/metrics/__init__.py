@@ -9,7 +9,8 @@ from .single_label import ConfusionMatrix, SingleLabelMetric
 from .volume_seg import VolumeSegMetric
 from .wsol import WSOLMetric
 
-__all__ = ['Accuracy', 'KittiMetric', 'BiasedRegionMetric', 'ClasswiseIoUMetric',
+__all__ = ['Accuracy', 'KittiMetric', 'BiasedRegionMetric',
+           'ClasswiseIoUMetric',
            'ConfusionMatrix', 'DiagnosisMetric',
            'OpenSetMetric', 'SingleLabelMetric', 'VolumeSegMetric',
            'WSOLMetric']

@@ -1,0 +1,167 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""UpCycling through its tools on tiny synthetic KITTI-layout scenes:
+stage 1 (tools/train.py), feature export, the raw-point mean teacher, then
+with every unlabeled .bin deleted: UpCycling (F-GT + hybrid labels) and
+the naive feature arm train, UpCycling resumes, tools/test.py evaluates
+with the KITTI metric, and the point-cloud demo runs. The paper-scale
+KITTI config builds and runs a few iterations."""
+import glob
+import json
+import os
+import os.path as osp
+
+import numpy as np
+import pytest
+import torch
+
+from tests.helpers.runner_utils import ROOT
+
+CFG = osp.join(ROOT, 'configs', 'upcycling')
+STAGE1 = osp.join(CFG,
+                  'pointpillars_secfpn_20e_synthetic-kitti-3class-l5-stage1.py')
+UPCYCLING = osp.join(
+    CFG, 'upcycling_pointpillars_secfpn_600i_synthetic-kitti-3class-l5.py')
+RAW = osp.join(
+    CFG,
+    'meanteacher-raw_pointpillars_secfpn_600i_synthetic-kitti-3class-l5.py')
+NAIVE = osp.join(
+    CFG, 'naive-feat_pointpillars_secfpn_600i_synthetic-kitti-3class-l5.py')
+TAG = 'l0.5_s0'
+SHORT = ['val_dataloader.num_workers=0',
+         'val_dataloader.persistent_workers=False',
+         'test_dataloader.num_workers=0',
+         'test_dataloader.persistent_workers=False',
+         'train_dataloader.num_workers=0',
+         'train_dataloader.persistent_workers=False']
+
+
+@pytest.fixture(scope='module')
+def kitti(tmp_path_factory):
+    from mmssl.datasets.synthetic import make_synthetic_kitti
+    from tools.data import kitti_infos
+    root = str(tmp_path_factory.mktemp('kitti'))
+    make_synthetic_kitti(root, num_train=8, num_val=4, seed=0)
+    kitti_infos.main([root, '--labeled-fraction', '0.5', '--seed', '0'])
+    return root + '/'
+
+
+def _semi(iters):
+    return [f'train_cfg.max_iters={iters}', f'train_cfg.val_interval={iters}',
+            f'default_hooks.checkpoint.interval={iters}',
+            'train_dataloader.batch_size=2',
+            'train_dataloader.sampler.batch_size=2',
+            'default_hooks.logger.interval=1']
+
+
+def test_upcycling_through_the_tools(kitti, tmp_path):
+    from demo import pcd_demo
+    from tools import test as test_tool
+    from tools import train as train_tool
+    from tools.benchmark.upcycling_benchmark import fgt_opts, kitti_opts
+    from tools.upcycling import export_features
+
+    # stage 1 = supervised only, on the 4 labeled scenes
+    s1_dir = tmp_path / 'stage1'
+    s1_opts = kitti_opts('stage1', kitti, TAG)
+    train_tool.main([STAGE1, '--work-dir', str(s1_dir), '--cfg-options'] +
+                    s1_opts + SHORT + [
+                        'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
+                        'train_dataloader.dataset.times=1'])
+    stage1 = str(s1_dir / 'epoch_1.pth')
+    assert osp.isfile(stage1)
+
+    # the vehicle side: features of the 4 unlabeled scenes + F-GT bank
+    feat_dir = str(tmp_path / 'features')
+    feat_opts = kitti_opts('features', kitti, TAG, feat_dir)
+    meta = export_features.main([UPCYCLING, stage1, '--cfg-options'] +
+                                feat_opts)
+    assert meta['num_scenes'] == 4 and meta['split'] == 'backbone'
+    assert meta['bytes_per_scene_features'] > 0
+    assert meta['bytes_per_scene_points'] > 0
+    # 3 float16 maps (the SECOND stages) and the calibration, no points
+    with np.load(glob.glob(osp.join(feat_dir, '*.npz'))[0]) as f:
+        assert sorted(f.files) == ['cam2img', 'feat_0', 'feat_1', 'feat_2',
+                                   'lidar2cam']
+        assert f['feat_0'].dtype == np.float16
+        assert list(f['feat_0'].shape) == [32, 64, 64]
+    bank = torch.load(osp.join(feat_dir, 'fgt_bank.pth'), weights_only=True)
+    assert len(bank['bank']) > 0
+    assert len(bank['bank'][0]['patches']) == 3
+
+    # the raw-data reference reads the unlabeled raw points
+    raw_opts = kitti_opts('points', kitti, TAG) + [f'load_from={stage1}']
+    train_tool.main([RAW, '--work-dir', str(tmp_path / 'raw'),
+                     '--cfg-options'] + raw_opts + SHORT + _semi(1) +
+                    ['train_cfg.val_interval=100'])
+    assert osp.isfile(tmp_path / 'raw' / 'iter_1.pth')
+
+    # from here on the unlabeled scenes' raw points are gone
+    split = json.load(open(osp.join(kitti, 'splits', f'split_{TAG}.json')))
+    for i in split['unlabeled']:
+        os.remove(osp.join(kitti, 'training', 'velodyne',
+                           f"{split['names'][i]}.bin"))
+    up_dir = tmp_path / 'upcycling'
+    up_opts = feat_opts + fgt_opts(UPCYCLING, feat_dir) + [
+        f'load_from={stage1}']
+    train_tool.main([UPCYCLING, '--work-dir', str(up_dir), '--cfg-options'] +
+                    up_opts + SHORT + _semi(2))
+    ckpt = up_dir / 'iter_2.pth'
+    state = torch.load(ckpt, map_location='cpu', weights_only=False)
+    assert bool(state['state_dict']['teacher_ready'])
+    logs = glob.glob(str(up_dir / '*' / 'vis_data' / 'scalars.json'))
+    scalars = [json.loads(line) for line in open(logs[0])]
+    trained = [s for s in scalars if 'unsup_loss_cls' in s]
+    assert trained and all(s['unsup_num_pasted'] > 0 for s in trained)
+    # an interrupted run resumes (student, teacher, optimizer, iteration)
+    train_tool.main([UPCYCLING, '--work-dir', str(up_dir), '--resume',
+                     '--cfg-options'] + up_opts + SHORT + _semi(3))
+    ckpt = up_dir / 'iter_3.pth'
+    assert osp.isfile(ckpt)
+    logs = sorted(glob.glob(str(up_dir / '*' / 'vis_data' / 'scalars.json')))
+    resumed = [json.loads(line) for line in open(logs[-1])]
+    assert [s['iter'] for s in resumed if 'loss' in s] == [3]
+    # the naive feature-augmentation arm also needs no raw points
+    train_tool.main([NAIVE, '--work-dir', str(tmp_path / 'naive'),
+                     '--cfg-options'] + feat_opts + SHORT + _semi(1) +
+                    [f'load_from={stage1}', 'train_cfg.val_interval=100'])
+    assert osp.isfile(tmp_path / 'naive' / 'iter_1.pth')
+
+    metrics = test_tool.main([UPCYCLING, str(ckpt), '--work-dir',
+                              str(tmp_path / 'test'), '--cfg-options'] +
+                             up_opts + SHORT)
+    key = 'Kitti metric/pred_instances_3d/KITTI/Car_3D_AP40_moderate_strict'
+    assert 0 <= metrics[key] <= 100
+
+    # demo: a val scene (its raw points still exist) -> PNG + KITTI lines
+    scene = osp.join(kitti, 'training', 'velodyne', '000008.bin')
+    out = str(tmp_path / 'bev.png')
+    result = pcd_demo.main([scene, UPCYCLING, str(ckpt), '--out', out,
+                            '--score-thr', '0.0'])
+    assert osp.getsize(out) > 1000
+    assert len(result['lines']) == len(result['boxes'])
+    for line in result['lines']:
+        fields = line.split()
+        assert fields[0] in ('Pedestrian', 'Cyclist', 'Car')
+        assert len(fields) in (16, 10)  # KITTI label + score, or LiDAR
+
+
+def test_missing_features_and_bank_are_clear(kitti, tmp_path):
+    from mmssl.datasets.bev_features import (
+        BEVFeatureDataset,
+        load_scene_features,
+        save_scene_features,
+    )
+    with pytest.raises(FileNotFoundError, match='export_features'):
+        BEVFeatureDataset(str(tmp_path))
+    with pytest.raises(FileNotFoundError, match='missing feature file'):
+        load_scene_features(str(tmp_path / 'nope.npz'))
+    path = str(tmp_path / 'a.npz')
+    size = save_scene_features(path, [torch.ones(2, 4, 4)],
+                               lidar2cam=np.eye(4), cam2img=np.eye(4))
+    assert size == osp.getsize(path)
+    data = load_scene_features(path)
+    assert data['maps'][0].dtype == np.float16
+    with open(path, 'r+b') as f:
+        f.truncate(size // 2)
+    with pytest.raises(ValueError, match='corrupt feature file'):
+        load_scene_features(path)

@@ -1,0 +1,221 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""UpCycling's CPU benchmark on synthetic KITTI-layout LiDAR scenes
+(shared/methods/upcycling.md 7; issue 10 item 5): the arms over seeds,
+KITTI AP40 (BEV and 3D, moderate) per class; writes a markdown
+leaderboard with mean and std.
+
+    python tools/benchmark/upcycling_benchmark.py [--seeds 0 1 2] \
+        [--work-dir work_dirs/upcycling_bench] [--frot]
+
+Data: data/synthetic_kitti (800 train + 200 val scenes, written on first
+use; synthetic, not KITTI recordings). Per seed (the seed draws the
+labeled 5 % of train and seeds the training):
+  A    supervised only: PointPillars on the labeled scenes (= stage 1);
+  B    mean teacher on the raw unlabeled points (the raw-data reference;
+       reads the unlabeled .bin files);
+  C    naive feature-level consistency: mean teacher on the stored
+       features with the raw-point augmentations applied to the features;
+  D    UpCycling: stored features, F-GT, hybrid pseudo labels;
+  E    D + F-RoT (with --frot).
+B-E start from A's checkpoint and train 600 iterations; C-E read the
+unlabeled scenes only as the features tools/upcycling/export_features.py
+stored (bytes per scene reported). Every arm is tested on the 200 val
+scenes. Finished steps are reused (delete their directories, or pass
+--rerun, to run them again).
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+
+import numpy as np
+
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+from leaderboard import (  # noqa: E402
+    ROOT,
+    done,
+    run_tool,
+    test_metrics,
+    train_once,
+    write_outputs,
+)
+
+CFG = 'configs/upcycling/'
+STAGE1 = CFG + 'pointpillars_secfpn_20e_synthetic-kitti-3class-l5-stage1.py'
+UPCYCLING = CFG + 'upcycling_pointpillars_secfpn_600i_synthetic-kitti-3class-l5.py'  # noqa: E501
+ARMS = {
+    'B': CFG + 'meanteacher-raw_pointpillars_secfpn_600i_synthetic-kitti-3class-l5.py',  # noqa: E501
+    'C': CFG + 'naive-feat_pointpillars_secfpn_600i_synthetic-kitti-3class-l5.py',  # noqa: E501
+    'D': UPCYCLING,
+    'E': CFG + 'upcycling-frot_pointpillars_secfpn_600i_synthetic-kitti-3class-l5.py',  # noqa: E501
+}
+ARM_NAMES = {
+    'A': 'A supervised only (labeled 5 %)',
+    'B': 'B mean teacher on raw unlabeled points',
+    'C': 'C naive feature-level consistency',
+    'D': 'D UpCycling (features, F-GT, hybrid labels)',
+    'E': 'E UpCycling + F-RoT',
+}
+DATA = 'data/synthetic_kitti'
+FRACTION = 0.05
+CLASSES = ('Car', 'Pedestrian', 'Cyclist')
+PREFIX = 'Kitti metric/pred_instances_3d/KITTI/'
+
+
+def split_tag(fraction: float, seed: int) -> str:
+    """The name part tools/data/kitti_infos.py gives a split's files."""
+    return f'l{fraction}_s{seed}'
+
+
+def kitti_opts(config_kind: str, root: str, tag: str,
+               feature_dir: str = None) -> list:
+    """``--cfg-options`` pointing an UpCycling config at a data root and
+    split (``config_kind``: ``'stage1'``, ``'features'`` (UpCycling and the
+    feature arms, with the export block), ``'points'`` (raw mean
+    teacher))."""
+    root = root.rstrip('/') + '/'
+    labeled = f'kitti_infos_train_labeled_{tag}.pkl'
+    unlabeled = f'kitti_infos_train_unlabeled_{tag}.pkl'
+    db = f'{root}kitti_dbinfos_train_labeled_{tag}.pkl'
+    prefix = ('train_dataloader.dataset.dataset' if config_kind == 'stage1'
+              else 'train_dataloader.dataset.labeled')
+    opts = [
+        f'{prefix}.data_root={root}', f'{prefix}.ann_file={labeled}',
+        f'{prefix}.pipeline.2.db_sampler.data_root={root}',
+        f'{prefix}.pipeline.2.db_sampler.info_path={db}',
+        f'val_dataloader.dataset.data_root={root}',
+        f'test_dataloader.dataset.data_root={root}',
+        f'val_evaluator.ann_file={root}kitti_infos_val.pkl',
+        f'test_evaluator.ann_file={root}kitti_infos_val.pkl',
+    ]
+    if config_kind == 'points':
+        opts += [f'train_dataloader.dataset.unlabeled.data_root={root}',
+                 f'train_dataloader.dataset.unlabeled.ann_file={unlabeled}']
+    elif config_kind == 'features':
+        opts += [
+            f'train_dataloader.dataset.unlabeled.feature_dir={feature_dir}',
+            f'export.out_dir={feature_dir}',
+            f'export.unlabeled_dataset.data_root={root}',
+            f'export.unlabeled_dataset.ann_file={unlabeled}',
+            f'export.labeled_dataset.data_root={root}',
+            f'export.labeled_dataset.ann_file={labeled}',
+        ]
+    return opts
+
+
+def fgt_opts(config: str, feature_dir: str) -> list:
+    """The bank file option, for the configs that use F-GT."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(config)
+    if cfg.model.semi_train_cfg.get('fgt') is None:
+        return []
+    return [f'model.semi_train_cfg.fgt.bank_file={feature_dir}/fgt_bank.pth']
+
+
+def _test(config: str, ckpt: str, run_dir: str, opts, rerun: bool) -> dict:
+    test_dir = run_dir + '_test'
+    if not done(osp.join(test_dir, 'done'), rerun):
+        run_tool(['tools/test.py', config, ckpt, '--work-dir', test_dir,
+                  '--cfg-options'] + list(opts),
+                 osp.join(test_dir, 'test.log'))
+        open(osp.join(test_dir, 'done'), 'w').close()
+    metrics = test_metrics(test_dir)
+    out = {}
+    for cls in CLASSES:
+        for kind in ('BEV', '3D'):
+            key = f'{PREFIX}{cls}_{kind}_AP40_moderate_strict'
+            out[f'{cls} {kind}'] = float(metrics[key])
+    return out
+
+
+def run_seed(seed: int, work_dir: str, arms, rerun: bool) -> dict:
+    wd = osp.join(work_dir, f'seed{seed}')
+    tag = split_tag(FRACTION, seed)
+    root = osp.join(ROOT, DATA)
+    if not done(osp.join(root, f'kitti_infos_train_labeled_{tag}.pkl'),
+                rerun):
+        run_tool(['tools/data/kitti_infos.py', root, '--labeled-fraction',
+                  str(FRACTION), '--seed', str(seed)],
+                 osp.join(wd, 'infos.log'))
+    results = {}
+    s1_opts = kitti_opts('stage1', root, tag)
+    stage1 = train_once(STAGE1, seed, osp.join(wd, 'A'), rerun, s1_opts)
+    results['A'] = _test(STAGE1, stage1, osp.join(wd, 'A'), s1_opts, rerun)
+    feature_dir = osp.join(wd, 'features')
+    feat_opts = kitti_opts('features', root, tag, feature_dir)
+    if not done(osp.join(feature_dir, 'fgt_bank.pth'), rerun):
+        run_tool(['tools/upcycling/export_features.py', UPCYCLING, stage1,
+                  '--cfg-options'] + feat_opts,
+                 osp.join(wd, 'export.log'))
+    import mmengine
+    index = mmengine.load(osp.join(feature_dir, 'index.pkl'))['meta']
+    results['bytes'] = dict(
+        features=index['bytes_per_scene_features'],
+        points=index['bytes_per_scene_points'])
+    for arm in arms:
+        config = ARMS[arm]
+        opts = (kitti_opts('points', root, tag) if arm == 'B' else
+                feat_opts + fgt_opts(config, feature_dir))
+        opts = opts + [f'load_from={stage1}']
+        run_dir = osp.join(wd, arm)
+        ckpt = train_once(config, seed, run_dir, rerun, opts)
+        results[arm] = _test(config, ckpt, run_dir, opts, rerun)
+    return results
+
+
+def write_table(results: dict, out_dir: str, arms) -> str:
+    seeds = sorted(results)
+    cols = [f'{c} {k}' for c in CLASSES for k in ('BEV', '3D')]
+    lines = [
+        f'UpCycling synthetic benchmark, seeds {seeds} (KITTI AP40, '
+        'moderate, on 200 val scenes; mean +- std over seeds)', '',
+        '| arm | ' + ' | '.join(cols) + ' |',
+        '|' + '---|' * (len(cols) + 1)
+    ]
+    for arm in ['A'] + list(arms):
+        if not all(arm in results[s] for s in seeds):
+            continue
+        cells = []
+        for col in cols:
+            vals = np.array([results[s][arm][col] for s in seeds])
+            cells.append(f'{vals.mean():.2f} +- {vals.std():.2f}'
+                         if len(vals) > 1 else f'{vals.mean():.2f}')
+        lines.append(f'| {ARM_NAMES[arm]} | ' + ' | '.join(cells) + ' |')
+    feat = np.mean([results[s]['bytes']['features'] for s in seeds])
+    pts = np.mean([results[s]['bytes']['points'] for s in seeds])
+    lines += ['', f'Stored per unlabeled scene: {feat / 1024:.1f} KiB of '
+              f'float16 features (compressed) vs {pts / 1024:.1f} KiB of '
+              'raw points.', '']
+    return write_outputs(out_dir, 'upcycling', '\n'.join(lines), results)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    parser.add_argument('--work-dir', default='work_dirs/upcycling_bench')
+    parser.add_argument('--frot', action='store_true',
+                        help='also run arm E (UpCycling + F-RoT)')
+    parser.add_argument('--rerun', action='store_true')
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    os.chdir(ROOT)
+    if not osp.isfile(osp.join(DATA, 'kitti_infos_val.pkl')):
+        print(f'[upcycling] writing the benchmark data to {DATA}')
+        run_tool(['tools/data/make_synthetic_kitti.py', DATA],
+                 osp.join(args.work_dir, 'make_data.log'))
+        run_tool(['tools/data/kitti_infos.py', DATA],
+                 osp.join(args.work_dir, 'infos.log'))
+    arms = ['B', 'C', 'D'] + (['E'] if args.frot else [])
+    results = {}
+    for seed in args.seeds:
+        results[seed] = run_seed(seed, args.work_dir, arms, args.rerun)
+        text = write_table(results, args.work_dir, arms)
+    print(text)
+    return results
+
+
+if __name__ == '__main__':
+    main()
