@@ -26,6 +26,10 @@ RAW = osp.join(
     'meanteacher-raw_pointpillars_secfpn_600i_synthetic-kitti-3class-l5.py')
 NAIVE = osp.join(
     CFG, 'naive-feat_pointpillars_secfpn_600i_synthetic-kitti-3class-l5.py')
+KITTI_STAGE1 = osp.join(
+    CFG, 'pointpillars_hv_secfpn_8xb6-80e_kitti-3d-3class-l2-stage1.py')
+KITTI_UPCYCLING = osp.join(
+    CFG, 'upcycling_pointpillars_hv_secfpn_8xb2-27k_kitti-3d-3class-l2.py')
 TAG = 'l0.5_s0'
 SHORT = ['val_dataloader.num_workers=0',
          'val_dataloader.persistent_workers=False',
@@ -35,14 +39,18 @@ SHORT = ['val_dataloader.num_workers=0',
          'train_dataloader.persistent_workers=False']
 
 
-@pytest.fixture(scope='module')
-def kitti(tmp_path_factory):
+def _make_kitti(root, num_train, num_val):
     from mmssl.datasets.synthetic import make_synthetic_kitti
     from tools.data import kitti_infos
-    root = str(tmp_path_factory.mktemp('kitti'))
-    make_synthetic_kitti(root, num_train=8, num_val=4, seed=0)
-    kitti_infos.main([root, '--labeled-fraction', '0.5', '--seed', '0'])
-    return root + '/'
+    make_synthetic_kitti(str(root), num_train=num_train, num_val=num_val,
+                         seed=0)
+    kitti_infos.main([str(root), '--labeled-fraction', '0.5', '--seed', '0'])
+    return str(root) + '/'
+
+
+@pytest.fixture(scope='module')
+def kitti(tmp_path_factory):
+    return _make_kitti(tmp_path_factory.mktemp('kitti'), 8, 4)
 
 
 def _semi(iters):
@@ -165,3 +173,34 @@ def test_missing_features_and_bank_are_clear(kitti, tmp_path):
         f.truncate(size // 2)
     with pytest.raises(ValueError, match='corrupt feature file'):
         load_scene_features(path)
+
+
+def test_paper_scale_kitti_configs_run(tmp_path):
+    """The KITTI configs (mmdet3d's full PointPillars, 3 classes, labeled
+    2 %) build and run: stage 1 for an epoch, export, UpCycling for two
+    iterations (generated scenes, batch 2 instead of 8 GPUs x 6)."""
+    from tools import train as train_tool
+    from tools.benchmark.upcycling_benchmark import fgt_opts, kitti_opts
+    from tools.upcycling import export_features
+    root = _make_kitti(tmp_path / 'kitti', 4, 2)
+    s1_dir = tmp_path / 'stage1'
+    train_tool.main([KITTI_STAGE1, '--work-dir', str(s1_dir),
+                     '--cfg-options'] + kitti_opts('stage1', root, TAG) +
+                    SHORT + ['train_cfg.max_epochs=1',
+                             'train_cfg.val_interval=1',
+                             'train_dataloader.batch_size=2',
+                             'train_dataloader.dataset.times=1'])
+    stage1 = str(s1_dir / 'epoch_1.pth')
+    feat_dir = str(tmp_path / 'features')
+    opts = kitti_opts('features', root, TAG, feat_dir)
+    meta = export_features.main([KITTI_UPCYCLING, stage1, '--cfg-options'] +
+                                opts)
+    # mmdet3d's KITTI grid: 496 x 432 pillars, SECOND strides 2, 4, 8
+    assert meta['shapes'] == [[64, 248, 216], [128, 124, 108],
+                              [256, 62, 54]]
+    up_dir = tmp_path / 'upcycling'
+    train_tool.main([KITTI_UPCYCLING, '--work-dir', str(up_dir),
+                     '--cfg-options'] + opts +
+                    fgt_opts(KITTI_UPCYCLING, feat_dir) + SHORT +
+                    _semi(2) + [f'load_from={stage1}'])
+    assert osp.isfile(up_dir / 'iter_2.pth')

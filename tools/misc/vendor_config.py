@@ -1,13 +1,14 @@
 # Copyright (c) mmssl contributors. All rights reserved.
-"""Copy an mmdet/mmseg config into mmssl's configs as one flat file.
+"""Copy an mmdet/mmseg/mmdet3d config into mmssl's configs as one flat
+file.
 
     python tools/misc/vendor_config.py \\
         mmdet::_base_/models/faster-rcnn_r50_fpn.py \\
         configs/_base_/models/mmdet_faster-rcnn_r50_fpn.py
 
-mmssl configs cannot inherit ``mmdet::``/``mmseg::`` paths reliably: mmengine
-0.10.7 resolves them with ``pkg_resources`` and only finds configs in a
-wheel's ``.mim`` folder. This tool finds the config wherever the package
+mmssl configs cannot inherit ``mmdet::``/``mmseg::``/``mmdet3d::`` paths
+reliably: mmengine 0.10.7 resolves them with ``pkg_resources`` and only
+finds configs in a wheel's ``.mim`` folder. This tool finds the config wherever the package
 keeps it (a wheel's ``<pkg>/.mim/configs`` or a source checkout's
 ``configs/``), resolves its inheritance, sets ``_scope_='mmdet'`` (or
 ``'mmseg'``) on each top-level ``dict(type=...)`` so it builds from mmssl's
@@ -69,7 +70,11 @@ def render(source: str, keys=None) -> str:
         raise KeyError(f'{source} has no top-level key(s) {missing}')
     flat = Config({k: add_scope(data[k], package) for k in keys})
     version = importlib.import_module(package).__version__
-    header = (f'# Vendored from {package} {version}: configs/{rel}\n'
+    source = f'# Vendored from {package} {version}: configs/{rel}\n'
+    if len(source) > 80:  # keep within the line length
+        source = (f'# Vendored from {package} {version}:\n'
+                  f'# configs/{rel}\n')
+    header = (source +
               '# by tools/misc/vendor_config.py: inheritance resolved,\n'
               f"# _scope_='{package}' set. Do not edit: regenerate it, and\n"
               '# override values in the configs that inherit it.\n')

@@ -15,7 +15,6 @@ metainfo = dict(classes=class_names)
 point_cloud_range = [0, -25.6, -3, 51.2, 25.6, 1]
 input_modality = dict(use_lidar=True, use_camera=False)
 # the labeled/unlabeled split of train (tools/data/kitti_infos.py)
-split_tag = 'l0.05_s0'
 labeled_ann_file = 'kitti_infos_train_labeled_l0.05_s0.pkl'
 unlabeled_ann_file = 'kitti_infos_train_unlabeled_l0.05_s0.pkl'
 points_loader = dict(

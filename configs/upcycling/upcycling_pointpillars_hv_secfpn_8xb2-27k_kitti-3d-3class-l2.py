@@ -1,0 +1,102 @@
+# Paper scale UpCycling on KITTI, 3 classes, labeled 2 % (spec 5), cut
+# after the 2D backbone, F-GT + hybrid labels. Needs a GPU; the commands
+# and GPU notes are in configs/upcycling/README.md:
+#   S1=pointpillars_hv_secfpn_8xb6-80e_kitti-3d-3class-l2-stage1
+#   UP=upcycling_pointpillars_hv_secfpn_8xb2-27k_kitti-3d-3class-l2
+#   bash tools/dist_train.sh configs/upcycling/$S1.py 8
+#   python tools/upcycling/export_features.py configs/upcycling/$UP.py \
+#       work_dirs/$S1/epoch_80.pth --device cuda
+#   bash tools/dist_train.sh configs/upcycling/$UP.py 8
+_base_ = ['./pointpillars_hv_secfpn_8xb6-80e_kitti-3d-3class-l2-stage1.py']
+stage1_work_dir = 'work_dirs/pointpillars_hv_secfpn_8xb6-80e_kitti-3d-3class-l2-stage1'  # noqa: E501
+feature_dir = 'work_dirs/upcycling_features/kitti_l0.02_s0'
+model = dict(
+    type='mmssl.UpCycling',
+    # spec 2 [inferred]: the split after the 3D/2D feature extractor;
+    # 'scatter' stores the 32-channel pillar map instead
+    split='backbone',
+    semi_train_cfg=dict(
+        unlabeled_input='features',
+        # spec 3 [C]: unlabeled loss weight 1 (3DIoUMatch)
+        unlabeled_weight=1.0,
+        # spec 3: 3DIoUMatch's EMA decay 0.999
+        ema_momentum=0.001,
+        # spec 3: 3DIoUMatch's class-score threshold 0.4 (Ped, Cyc, Car);
+        # PointPillars has no IoU branch, so no IoU filter (deviation)
+        score_thr=(0.4, 0.4, 0.4),
+        fgt=dict(
+            bank_file=feature_dir + '/fgt_bank.pth',
+            # spec 4: OpenPCDet's KITTI database sampling, PV-RCNN config
+            # (Ped 10, Cyc 10, Car 15), minus the pseudo labels present
+            sample_counts=(10, 10, 15),
+            # spec 7: collision check against teacher boxes of score >= 0.1
+            collision_score_thr=0.1),
+        # feature_aug is left at its default None: the ICCV version names
+        # F-GT only; F-RoT is the feature_aug=dict(type='frot') ablation
+    ))
+# the vehicle side (tools/upcycling/export_features.py): which scenes to
+# export and the labeled scenes of the F-GT bank (spec 4: 1-cell margin)
+export = dict(
+    out_dir=feature_dir,
+    margin_cells=1,
+    unlabeled_dataset=dict(
+        type={{_base_.dataset_type}},
+        _scope_='mmdet3d',
+        data_root={{_base_.data_root}},
+        ann_file={{_base_.unlabeled_ann_file}},
+        data_prefix=dict(pts='training/velodyne'),
+        pipeline={{_base_.test_pipeline}},
+        modality={{_base_.input_modality}},
+        test_mode=True,
+        metainfo={{_base_.metainfo}},
+        box_type_3d='LiDAR'),
+    labeled_dataset=dict(
+        type={{_base_.dataset_type}},
+        _scope_='mmdet3d',
+        data_root={{_base_.data_root}},
+        ann_file={{_base_.labeled_ann_file}},
+        data_prefix=dict(pts='training/velodyne'),
+        pipeline=[
+            {{_base_.points_loader}},
+            dict(type='LoadAnnotations3D', with_bbox_3d=True,
+                 with_label_3d=True),
+            dict(type='PointsRangeFilter',
+                 point_cloud_range={{_base_.point_cloud_range}}),
+            dict(type='ObjectRangeFilter',
+                 point_cloud_range={{_base_.point_cloud_range}}),
+            dict(type='Pack3DDetInputs',
+                 keys=['points', 'gt_labels_3d', 'gt_bboxes_3d'])
+        ],
+        modality={{_base_.input_modality}},
+        test_mode=False,
+        filter_empty_gt=False,
+        metainfo={{_base_.metainfo}},
+        box_type_3d='LiDAR'))
+# spec 3/5: 3DIoUMatch's 1 labeled + 1 unlabeled scene per GPU (8 GPUs)
+train_dataloader = dict(
+    _delete_=True,
+    batch_size=2,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='mmdet.MultiSourceSampler', batch_size=2,
+                 source_ratio=[1, 1]),
+    collate_fn=dict(type='mmssl.semi_det3d_collate'),
+    dataset=dict(
+        type='SemiDet3DDataset',
+        labeled={{_base_.labeled_dataset}},
+        unlabeled=dict(type='BEVFeatureDataset', feature_dir=feature_dir)))
+# starts from stage 1 (student and teacher)
+load_from = stage1_work_dir + '/epoch_80.pth'
+# spec 5: 3DIoUMatch's 60 SSL epochs; one epoch = the ~3640 unlabeled
+# scenes once at 8 GPUs x 1 = 455 iterations
+max_iters = 27300
+# the unknown SSL schedule [C]: stage 1's AdamW at lr 0.0018, cosine decay
+param_scheduler = [
+    dict(type='CosineAnnealingLR', T_max=max_iters, eta_min=1.8e-5,
+         by_epoch=False, begin=0, end=max_iters)
+]
+train_cfg = dict(_delete_=True, type='IterBasedTrainLoop',
+                 max_iters=max_iters, val_interval=4550)
+default_hooks = dict(
+    checkpoint=dict(by_epoch=False, interval=4550, max_keep_ckpts=2))
+log_processor = dict(by_epoch=False)
