@@ -10,12 +10,12 @@ mmssl configs cannot inherit ``mmdet::``/``mmseg::``/``mmdet3d::`` paths
 reliably: mmengine 0.10.7 resolves them with ``pkg_resources`` and only
 finds configs in a wheel's ``.mim`` folder. This tool finds the config
 wherever the package keeps it (a wheel's ``<pkg>/.mim/configs`` or a
-source checkout's ``configs/``), resolves its inheritance, sets ``_scope_='mmdet'`` (or
-``'mmseg'``) on each top-level ``dict(type=...)`` so it builds from mmssl's
-default scope (an mmssl module inside it is then written
+source checkout's ``configs/``), resolves its inheritance, sets
+``_scope_='<package>'`` on each top-level ``dict(type=...)`` so it builds
+from mmssl's default scope (an mmssl module inside it is then written
 ``type='mmssl.X'``), and writes plain literals with a header naming the
 source file and package version. ``--check`` compares instead of writing.
-"""
+
 import argparse
 import importlib
 import os.path as osp
