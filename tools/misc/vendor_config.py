@@ -15,7 +15,7 @@ source checkout's ``configs/``), resolves its inheritance, sets
 from mmssl's default scope (an mmssl module inside it is then written
 ``type='mmssl.X'``), and writes plain literals with a header naming the
 source file and package version. ``--check`` compares instead of writing.
-
+"""
 import argparse
 import importlib
 import os.path as osp
