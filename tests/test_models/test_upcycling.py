@@ -1,0 +1,131 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""The UpCycling model: the split, the frozen front end, the EMA teacher,
+the unlabeled losses on stored features and on raw points."""
+import os.path as osp
+
+import pytest
+import torch
+from mmdet3d.structures import Det3DDataSample, LiDARInstance3DBoxes
+from mmengine.config import Config
+from mmengine.optim import OptimWrapper
+
+from mmssl.models.utils.upcycling import build_fgt_bank
+from mmssl.registry import MODELS
+from mmssl.utils import register_all_modules
+from tests.helpers.runner_utils import ROOT
+
+CONFIG = osp.join(ROOT, 'configs', 'upcycling',
+                  'upcycling_pointpillars_secfpn_600i_synthetic-kitti-3class-'
+                  'l5.py')
+register_all_modules()
+
+
+def _model(**semi):
+    cfg = Config.fromfile(CONFIG)
+    cfg.model.semi_train_cfg.update(semi)
+    model = MODELS.build(cfg.model)
+    model.init_weights()  # the head's focal-loss prior: low initial scores
+    return model
+
+
+def _points(seed):
+    g = torch.Generator().manual_seed(seed)
+    pts = torch.rand(3000, 4, generator=g)
+    pts[:, 0] *= 50
+    pts[:, 1] = pts[:, 1] * 50 - 25
+    pts[:, 2] = pts[:, 2] * 2 - 1.7
+    return pts
+
+
+def _samples(n, with_gt=True):
+    out = []
+    for _ in range(n):
+        s = Det3DDataSample(metainfo=dict(box_type_3d=LiDARInstance3DBoxes))
+        if with_gt:
+            from mmengine.structures import InstanceData
+            s.gt_instances_3d = InstanceData(
+                bboxes_3d=LiDARInstance3DBoxes(torch.tensor(
+                    [[10., 2., -1.7, 3.9, 1.6, 1.5, 0.3]])),
+                labels_3d=torch.tensor([2]))
+        out.append(s)
+    return out
+
+
+def test_config_checks():
+    with pytest.raises(KeyError, match='unknown semi_train_cfg keys'):
+        _model(score_threshold=0.5)
+    cfg = Config.fromfile(CONFIG)
+    cfg.model.split = 'neck'
+    with pytest.raises(ValueError, match='split must be one of'):
+        MODELS.build(cfg.model)
+
+
+def test_front_frozen_teacher_copied_then_averaged(tmp_path):
+    torch.manual_seed(0)
+    model = _model(fgt=None, ema_momentum=0.5)
+    model.train()
+    assert not any(p.requires_grad
+                   for p in model.voxel_encoder.parameters())
+    assert not model.backbone.training  # split='backbone': frozen, eval
+    assert model.neck.training and not model.teacher.training
+    front_before = {k: v.clone() for k, v in
+                    model.voxel_encoder.state_dict().items()}
+    w0 = model.neck.deblocks[0][0].weight.detach().clone()
+    # a labeled + unlabeled step on stored features
+    lab = dict(inputs=dict(points=[_points(0), _points(1)]),
+               data_samples=_samples(2))
+    data = model.data_preprocessor(dict(
+        inputs=dict(points=[_points(2), _points(3)]),
+        data_samples=_samples(2, False)), False)
+    scenes = model.export_features(data['inputs'])
+    levels = [[s[k] for s in scenes] for k in range(3)]
+    unl = dict(inputs=dict(features=levels),
+               data_samples=_samples(2, False))
+    wrapper = OptimWrapper(torch.optim.SGD(
+        [p for p in model.parameters() if p.requires_grad], lr=0.1))
+    log = model.train_step(dict(labeled=lab, unlabeled=unl), wrapper)
+    assert 'unsup_loss_cls' in log and bool(model.teacher_ready)
+    # the front end (parameters and BN statistics) did not move
+    for k, v in model.voxel_encoder.state_dict().items():
+        assert torch.equal(v, front_before[k]), k
+    # teacher = 0.5 * (student before the step, copied) + 0.5 * student
+    w1 = model.neck.deblocks[0][0].weight.detach()
+    w_t = model.teacher['neck'].deblocks[0][0].weight
+    assert not torch.equal(w0, w1)
+    assert torch.allclose(w_t, 0.5 * w0 + 0.5 * w1, atol=1e-6)
+
+
+def test_hybrid_labels_include_pasted_objects():
+    torch.manual_seed(0)
+    model = _model()
+    model.train()
+    data = model.data_preprocessor(dict(
+        inputs=dict(points=[_points(0)]), data_samples=_samples(1)), False)
+    maps = model.export_features(data['inputs'])[0]
+    gt = data['data_samples'][0].gt_instances_3d
+    model._bank = build_fgt_bank(maps, gt.bboxes_3d.tensor, gt.labels_3d,
+                                 model.pc_range)
+    model.update_teacher()
+    samples = _samples(1, False)
+    losses = model.loss_unlabeled_features(dict(
+        inputs=dict(features=[[m] for m in maps]), data_samples=samples))
+    # the untrained teacher has no detection above 0.4: the labels are
+    # exactly the pasted bank object
+    assert losses['num_pasted'].item() == 1
+    labels = samples[0].gt_instances_3d
+    assert labels.labels_3d.tolist() == [2]
+    assert torch.allclose(labels.bboxes_3d.tensor, gt.bboxes_3d.tensor)
+
+
+def test_raw_point_mean_teacher_trains_the_front_end():
+    model = _model(unlabeled_input='points', fgt=None)
+    model.train()
+    assert all(p.requires_grad for p in model.voxel_encoder.parameters())
+    model.update_teacher()
+    losses = model.loss_unlabeled_points(dict(
+        inputs=dict(points=[_points(4)]), data_samples=_samples(1, False)))
+    total = sum(v if torch.is_tensor(v) else sum(v)
+                for k, v in losses.items() if 'loss' in k)
+    total.backward()
+    grads = [p.grad for p in model.voxel_encoder.parameters()]
+    assert any(g is not None and g.abs().sum() > 0 for g in grads)
