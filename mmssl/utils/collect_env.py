@@ -58,6 +58,7 @@ def collect_env() -> 'OrderedDict[str, str]':
     env['mmcv ops'] = _mmcv_ops()
     env['mmdet'] = _version('mmdet')
     env['mmseg'] = _version('mmseg')
+    env['mmdet3d'] = _version('mmdet3d')
     env['opencv'] = _version('cv2')
     env['setuptools'] = _version('setuptools')
     return env
