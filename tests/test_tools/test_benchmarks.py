@@ -214,3 +214,35 @@ def test_tsddnet_benchmark_table(tmp_path):
     assert osp.isfile(tmp_path / 'tsddnet_leaderboard.md')
     assert json.load(open(tmp_path / 'tsddnet_results.json'))['1'][
         tb.ARMS[1]]['diag/auc'] == 87.0
+
+
+def test_upcycling_benchmark_table_and_options(tmp_path):
+    """The UpCycling driver's table (AP40 per class and arm, mean ± std
+    over seeds, bytes per scene) and the options that point a config at a
+    split."""
+    ub = _load('upcycling_benchmark')
+    results = {}
+    for seed, shift in ((0, 0.0), (1, 2.0)):
+        arm = {f'{c} {k}': 50.0 + shift for c in ub.CLASSES
+               for k in ('BEV', '3D')}
+        results[seed] = dict(A=arm, D={k: v + 10 for k, v in arm.items()},
+                             bytes=dict(features=2048., points=4096.))
+    text = ub.write_table(results, str(tmp_path), ['D'])
+    rows = {line.split(' | ')[0].strip('| '): line
+            for line in text.splitlines() if line.startswith('| ')}
+    assert rows[ub.ARM_NAMES['A']].count('51.00 ± 1.00') == 6
+    assert rows[ub.ARM_NAMES['D']].count('61.00 ± 1.00') == 6
+    assert ub.ARM_NAMES['B'] not in rows
+    assert '2.0 KiB of float16 features (compressed) vs 4.0 KiB' in text
+    assert osp.isfile(tmp_path / 'upcycling_leaderboard.md')
+    tag = ub.split_tag(0.05, 1)
+    assert tag == 'l0.05_s1'
+    opts = ub.kitti_opts('features', '/d', tag, '/f')
+    assert ('train_dataloader.dataset.labeled.ann_file='
+            'kitti_infos_train_labeled_l0.05_s1.pkl') in opts
+    assert 'export.unlabeled_dataset.ann_file=' \
+        'kitti_infos_train_unlabeled_l0.05_s1.pkl' in opts
+    assert 'train_dataloader.dataset.unlabeled.feature_dir=/f' in opts
+    raw = ub.kitti_opts('points', '/d', tag)
+    assert 'train_dataloader.dataset.unlabeled.data_root=/d/' in raw
+    assert not any('feature_dir' in o for o in raw)

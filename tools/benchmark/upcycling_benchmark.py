@@ -168,7 +168,7 @@ def write_table(results: dict, out_dir: str, arms) -> str:
     cols = [f'{c} {k}' for c in CLASSES for k in ('BEV', '3D')]
     lines = [
         f'UpCycling synthetic benchmark, seeds {seeds} (KITTI AP40, '
-        'moderate, on 200 val scenes; mean +- std over seeds)', '',
+        'moderate, on 200 val scenes; mean ± std over seeds)', '',
         '| arm | ' + ' | '.join(cols) + ' |',
         '|' + '---|' * (len(cols) + 1)
     ]
@@ -180,7 +180,7 @@ def write_table(results: dict, out_dir: str, arms) -> str:
         cells = []
         for col in cols:
             vals = np.array([results[s][arm][col] for s in seeds])
-            cells.append(f'{vals.mean():.2f} +- {vals.std():.2f}'
+            cells.append(f'{vals.mean():.2f} ± {vals.std():.2f}'
                          if len(vals) > 1 else f'{vals.mean():.2f}')
         lines.append(f'| {ARM_NAMES[arm]} | ' + ' | '.join(cells) + ' |')
     feat = np.mean([results[s]['bytes']['features'] for s in seeds])
