@@ -85,14 +85,16 @@ def test_front_frozen_teacher_copied_then_averaged(tmp_path):
         [p for p in model.parameters() if p.requires_grad], lr=0.1))
     log = model.train_step(dict(labeled=lab, unlabeled=unl), wrapper)
     assert 'unsup_loss_cls' in log and bool(model.teacher_ready)
+    w1 = model.neck.deblocks[0][0].weight.detach().clone()
+    w_t = model.teacher['neck'].deblocks[0][0].weight
+    # the first loss copied the student (as it was before the step)
+    assert torch.equal(w_t, w0) and not torch.equal(w0, w1)
+    model.train_step(dict(labeled=lab, unlabeled=unl), wrapper)
+    # the next one averaged: 0.5 * teacher + 0.5 * student after step 1
+    assert torch.allclose(w_t, 0.5 * w0 + 0.5 * w1, atol=1e-6)
     # the front end (parameters and BN statistics) did not move
     for k, v in model.voxel_encoder.state_dict().items():
         assert torch.equal(v, front_before[k]), k
-    # teacher = 0.5 * (student before the step, copied) + 0.5 * student
-    w1 = model.neck.deblocks[0][0].weight.detach()
-    w_t = model.teacher['neck'].deblocks[0][0].weight
-    assert not torch.equal(w0, w1)
-    assert torch.allclose(w_t, 0.5 * w0 + 0.5 * w1, atol=1e-6)
 
 
 def test_hybrid_labels_include_pasted_objects():
@@ -107,8 +109,7 @@ def test_hybrid_labels_include_pasted_objects():
                                  model.pc_range)
     model.update_teacher()
     samples = _samples(1, False)
-    losses = model.loss_unlabeled_features(dict(
-        inputs=dict(features=[[m] for m in maps]), data_samples=samples))
+    losses = model.loss_unlabeled_features([m[None] for m in maps], samples)
     # the untrained teacher has no detection above 0.4: the labels are
     # exactly the pasted bank object
     assert losses['num_pasted'].item() == 1
@@ -122,8 +123,11 @@ def test_raw_point_mean_teacher_trains_the_front_end():
     model.train()
     assert all(p.requires_grad for p in model.voxel_encoder.parameters())
     model.update_teacher()
-    losses = model.loss_unlabeled_points(dict(
-        inputs=dict(points=[_points(4)]), data_samples=_samples(1, False)))
+    batch = model.data_preprocessor(dict(
+        inputs=dict(points=[_points(4)]), data_samples=_samples(1, False)),
+        True)
+    losses = model.loss_unlabeled_points(batch['inputs'],
+                                         batch['data_samples'])
     total = sum(v if torch.is_tensor(v) else sum(v)
                 for k, v in losses.items() if 'loss' in k)
     total.backward()

@@ -103,8 +103,13 @@ def test_feature_and_box_transforms_agree(t):
 
 def test_flip_is_exact_and_yaw_wraps():
     f = torch.randn(1, 3, 80, 80)
-    flipped = transform_bev(f, PC_RANGE, flip_y=True, mode='nearest')
+    flipped = transform_bev(f, PC_RANGE, flip_y=True)
     assert torch.equal(flipped, f.flip(2))
+    assert torch.equal(transform_bev(f, PC_RANGE), f)
+    # a range not symmetric about y = 0: resampled, still a mirror
+    shifted = [0, -10.24, -3, 25.6, 15.36, 1]
+    mirrored = transform_bev(f, shifted, flip_y=True, mode='nearest')
+    assert mirrored.abs().sum() > 0
     b = transform_boxes(_box(5., 1., 3.0), angle=0.5)
     assert -math.pi <= b[0, 6] <= math.pi
     assert b[0, 6] == pytest.approx(3.5 - 2 * math.pi, abs=1e-5)

@@ -80,6 +80,9 @@ def main(argv=None):
     os.makedirs(out_dir, exist_ok=True)
 
     model = MODELS.build(cfg.model).to(args.device).eval()
+    # voxelise with the training cap of pillars (max_voxels[0]), as the
+    # labeled scenes are in training, not the test cap
+    model.data_preprocessor.train()
     state = checkpoint_state_dict(args.checkpoint)
     result = model.load_state_dict(state, strict=False)
     missing = [k for k in result.missing_keys

@@ -11,14 +11,14 @@ stored features (``tools/upcycling/export_features.py``).
 """
 import copy
 import os.path as osp
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 import torch
 import torch.nn as nn
 from mmdet3d.models.detectors import VoxelNet
 from mmdet3d.structures import LiDARInstance3DBoxes
-from mmengine.optim import OptimWrapper
+from mmengine.model import BaseDataPreprocessor
 from mmengine.structures import InstanceData
 
 from mmssl.registry import MODELS
@@ -49,6 +49,56 @@ SEMI_DEFAULTS = dict(
     point_aug=dict(rot_range=(-0.78539816, 0.78539816),
                    scale_range=(0.95, 1.05), flip_ratio=0.5),
     freeze_front=True)
+
+
+class SemiDet3DDataPreprocessor(BaseDataPreprocessor):
+    """Wraps the detector's ``Det3DDataPreprocessor`` for batches of
+    :func:`~mmssl.datasets.semi_det3d_collate`: the labeled part and an
+    unlabeled part of raw points are preprocessed (voxelised) by it; stored
+    features only move to the device. A plain batch goes to the wrapped
+    preprocessor unchanged (test, demo, export).
+
+    The output of a semi batch is ``dict(inputs=dict(labeled=...,
+    unlabeled=...), data_samples=dict(labeled=..., unlabeled=...))``, so
+    that mmengine's ``train_step`` (also the distributed one, which calls
+    ``forward(mode='loss')`` and never the model's own ``train_step``)
+    reaches :meth:`UpCycling.loss` with both parts.
+    """
+
+    def __init__(self, det: BaseDataPreprocessor):
+        super().__init__()
+        self.det = det
+
+    @property
+    def voxel_layer(self):
+        return self.det.voxel_layer
+
+    def voxelize(self, points, data_samples):
+        return self.det.voxelize(points, data_samples)
+
+    def forward(self, data, training: bool = False):
+        if not (isinstance(data, dict) and 'labeled' in data):
+            return self.det(data, training)
+        labeled = self.det(data['labeled'], training)
+        unlabeled = data.get('unlabeled')
+        if unlabeled is None:
+            return labeled
+        if 'features' in unlabeled['inputs']:
+            # pseudo_collate transposed each scene's list of maps: one
+            # list of per-scene maps per level
+            inputs = dict(features=[
+                torch.stack(list(level)).to(self.device).float()
+                for level in unlabeled['inputs']['features']
+            ])
+            unlabeled = dict(inputs=inputs,
+                             data_samples=unlabeled['data_samples'])
+        else:
+            unlabeled = self.det(unlabeled, training)
+        return dict(
+            inputs=dict(labeled=labeled['inputs'],
+                        unlabeled=unlabeled['inputs']),
+            data_samples=dict(labeled=labeled['data_samples'],
+                              unlabeled=unlabeled['data_samples']))
 
 
 @MODELS.register_module()
@@ -113,7 +163,10 @@ class UpCycling(VoxelNet):
         if unknown:
             raise KeyError(f'unknown semi_train_cfg keys {sorted(unknown)}; '
                            f'expected some of {sorted(cfg)}')
-        cfg.update(semi_train_cfg or {})
+        given = dict(semi_train_cfg or {})
+        if isinstance(given.get('point_aug'), dict):
+            given['point_aug'] = {**cfg['point_aug'], **given['point_aug']}
+        cfg.update(given)
         if cfg['unlabeled_input'] not in ('features', 'points', None):
             raise ValueError("semi_train_cfg.unlabeled_input must be "
                              "'features', 'points' or None, got "
@@ -123,6 +176,8 @@ class UpCycling(VoxelNet):
             raise ValueError("semi_train_cfg.feature_aug.type must be "
                              f"'naive' or 'frot', got {aug.get('type')!r}")
         self.semi_train_cfg = cfg
+        self.data_preprocessor = SemiDet3DDataPreprocessor(
+            self.data_preprocessor)
         self.teacher = nn.ModuleDict(
             {k: copy.deepcopy(getattr(self, k)) for k in PARTS})
         self.teacher.requires_grad_(False)
@@ -143,9 +198,7 @@ class UpCycling(VoxelNet):
 
     @property
     def pc_range(self) -> List[float]:
-        return list(self.voxel_encoder.point_cloud_range) if hasattr(
-            self.voxel_encoder, 'point_cloud_range') else list(
-                self.data_preprocessor.voxel_layer.point_cloud_range)
+        return list(self.data_preprocessor.voxel_layer.point_cloud_range)
 
     def _part(self, name: str, teacher: bool = False) -> nn.Module:
         return self.teacher[name] if teacher else getattr(self, name)
@@ -203,12 +256,15 @@ class UpCycling(VoxelNet):
     @torch.no_grad()
     def update_teacher(self) -> None:
         """EMA update; the first call copies the student."""
-        m = 1.0 if not bool(self.teacher_ready) else float(
-            self.semi_train_cfg['ema_momentum'])
+        first = not bool(self.teacher_ready)
+        m = float(self.semi_train_cfg['ema_momentum'])
         for name in PARTS:
             t_params = dict(self.teacher[name].named_parameters())
             for key, p in getattr(self, name).named_parameters():
-                t_params[key].mul_(1 - m).add_(p.detach(), alpha=m)
+                if first:
+                    t_params[key].copy_(p.detach())
+                else:
+                    t_params[key].mul_(1 - m).add_(p.detach(), alpha=m)
             t_bufs = dict(self.teacher[name].named_buffers())
             for key, b in getattr(self, name).named_buffers():
                 t_bufs[key].copy_(b)
@@ -240,33 +296,57 @@ class UpCycling(VoxelNet):
         return self._bank
 
     # ------------------------------------------------------------- steps
-    def train_step(self, data: Union[dict, tuple, list],
-                   optim_wrapper: OptimWrapper) -> Dict[str, torch.Tensor]:
-        if not bool(self.teacher_ready):
-            self.update_teacher()
-        if isinstance(data, dict) and 'labeled' in data:
-            labeled, unlabeled = data['labeled'], data.get('unlabeled')
-        else:
-            labeled, unlabeled = data, None
-        with optim_wrapper.optim_context(self):
-            batch = self.data_preprocessor(labeled, True)
-            losses = self.loss(batch['inputs'], batch['data_samples'])
-            mode = self.semi_train_cfg['unlabeled_input']
-            if unlabeled is not None and mode is not None:
-                if mode == 'features':
-                    unsup = self.loss_unlabeled_features(unlabeled)
-                else:
-                    unsup = self.loss_unlabeled_points(unlabeled)
-                w = float(self.semi_train_cfg['unlabeled_weight'])
-                for key, value in unsup.items():
-                    if 'loss' in key:
-                        value = ([v * w for v in value] if isinstance(
-                            value, (list, tuple)) else value * w)
-                    losses[f'unsup_{key}'] = value
-        parsed, log_vars = self.parse_losses(losses)
-        optim_wrapper.update_params(parsed)
+    def loss(self, batch_inputs_dict: dict, batch_data_samples,
+             **kwargs) -> dict:
+        """The detector's loss; for a semi batch (see
+        :class:`SemiDet3DDataPreprocessor`) the labeled loss plus the
+        unlabeled one, prefixed ``unsup_``.
+
+        The EMA teacher is updated here, before it is used: with the
+        student as the previous optimizer step left it (the first call
+        copies the student). This keeps the whole step inside
+        ``forward``, as distributed training needs.
+        """
+        if not isinstance(batch_data_samples, dict):
+            return super().loss(batch_inputs_dict, batch_data_samples,
+                                **kwargs)
         self.update_teacher()
-        return log_vars
+        losses = super().loss(batch_inputs_dict['labeled'],
+                              batch_data_samples['labeled'])
+        mode = self.semi_train_cfg['unlabeled_input']
+        unl_inputs = batch_inputs_dict.get('unlabeled')
+        if unl_inputs is None or mode is None:
+            return losses
+        unl_samples = batch_data_samples['unlabeled']
+        if mode == 'features':
+            if 'features' not in unl_inputs:
+                raise ValueError('semi_train_cfg.unlabeled_input is '
+                                 "'features' but the unlabeled scenes are "
+                                 'raw points: use BEVFeatureDataset')
+            unsup = self.loss_unlabeled_features(unl_inputs['features'],
+                                                 unl_samples)
+        else:
+            if 'points' not in unl_inputs:
+                raise ValueError("semi_train_cfg.unlabeled_input is "
+                                 "'points' but the unlabeled scenes are "
+                                 'stored features')
+            unsup = self.loss_unlabeled_points(unl_inputs, unl_samples)
+        w = float(self.semi_train_cfg['unlabeled_weight'])
+        for key, value in unsup.items():
+            if 'loss' in key:
+                value = ([v * w for v in value] if isinstance(
+                    value, (list, tuple)) else value * w)
+            losses[f'unsup_{key}'] = value
+        return losses
+
+    def _in_range(self, boxes: torch.Tensor,
+                  labels: torch.Tensor) -> tuple:
+        """Drop boxes whose centre left the BEV range (as mmdet3d's
+        ``ObjectRangeFilter`` does after a global transform)."""
+        r = self.pc_range
+        keep = ((boxes[:, 0] >= r[0]) & (boxes[:, 0] < r[3]) &
+                (boxes[:, 1] >= r[1]) & (boxes[:, 1] < r[4]))
+        return boxes[keep], labels[keep]
 
     def _set_labels(self, sample, boxes: torch.Tensor,
                     labels: torch.Tensor) -> None:
@@ -274,15 +354,18 @@ class UpCycling(VoxelNet):
             bboxes_3d=LiDARInstance3DBoxes(boxes[:, :7], box_dim=7),
             labels_3d=labels.long())
 
-    def loss_unlabeled_features(self, data: dict) -> dict:
-        """Hybrid pseudo labels on stored features (+ F-GT, + aug)."""
+    def loss_unlabeled_features(self, feats: List[torch.Tensor],
+                                samples) -> dict:
+        """Hybrid pseudo labels on stored features (+ F-GT, + aug).
+
+        Args:
+            feats (list[Tensor]): The stored maps, ``(B, C, H, W)`` per
+                level.
+            samples (list[Det3DDataSample]): Their samples (labels are
+                set here).
+        """
         cfg = self.semi_train_cfg
         device = self.teacher_ready.device
-        samples = data['data_samples']
-        # pseudo_collate transposes each scene's list of maps: one list of
-        # per-scene maps per level
-        feats = [torch.stack(list(level)).to(device).float()
-                 for level in data['inputs']['features']]
         with torch.no_grad():
             preds = self._teacher_predict(self.back(feats, teacher=True),
                                           samples)
@@ -310,7 +393,8 @@ class UpCycling(VoxelNet):
                 mode = aug.get('mode', 'bilinear')
                 maps = [transform_bev(m[None], self.pc_range, mode=mode,
                                       **t)[0] for m in maps]
-                boxes = transform_boxes(boxes, **t)
+                boxes, labels = self._in_range(
+                    transform_boxes(boxes, **t), labels)
             for level, m in enumerate(maps):
                 out[level].append(m)
             self._set_labels(sample, boxes, labels)
@@ -333,11 +417,10 @@ class UpCycling(VoxelNet):
             np.random, aug.get('rot_range', (-np.pi / 4, np.pi / 4)),
             aug.get('scale_range', (0.95, 1.05)), aug.get('flip_ratio', 0.5))
 
-    def loss_unlabeled_points(self, data: dict) -> dict:
-        """Mean teacher on raw unlabeled points (the raw-data reference)."""
+    def loss_unlabeled_points(self, inputs: dict, samples) -> dict:
+        """Mean teacher on raw unlabeled points (the raw-data reference);
+        ``inputs`` are preprocessed (points and voxels)."""
         cfg = self.semi_train_cfg['point_aug']
-        batch = self.data_preprocessor(data, True)
-        inputs, samples = batch['inputs'], batch['data_samples']
         with torch.no_grad():
             feats = self.front(inputs['voxels'], len(inputs['points']),
                                teacher=True)
@@ -353,8 +436,9 @@ class UpCycling(VoxelNet):
             if len(boxes):
                 boxes[:, 2] *= t['scale']
                 boxes[:, 5] *= t['scale']
+            boxes, labels = self._in_range(boxes, pred.labels)
             num_pseudo += len(boxes)
-            self._set_labels(sample, boxes, pred.labels)
+            self._set_labels(sample, boxes, labels)
         voxels = self.data_preprocessor.voxelize(points, samples)
         x = self.extract_feat(dict(voxels=voxels, points=points))
         losses = self.bbox_head.loss(x, samples)

@@ -223,12 +223,25 @@ def transform_bev(features: Tensor, pc_range: Sequence[float],
 
     This is the feature-level augmentation the spec says distorts
     intermediate features (section 3): conv features are not rotation or
-    scale equivariant and bilinear resampling blurs them.
+    scale equivariant and bilinear resampling blurs them. A flip of a map
+    whose y range is symmetric is an exact row flip.
+
+    Cell centres are taken at the metric centre of each cell; for maps of
+    strided convolutions (SECOND's stage ``s``) the receptive-field centre
+    lies up to ``(s - 1) / 2`` input cells towards -x/-y, which a rotation
+    of the stride-8 map misplaces by up to about half a cell.
     """
     cx = (pc_range[0] + pc_range[3]) / 2
     cy = (pc_range[1] + pc_range[4]) / 2
     hx = (pc_range[3] - pc_range[0]) / 2
     hy = (pc_range[4] - pc_range[1]) / 2
+    if flip_y and abs(cy) < 1e-6:
+        # a y range symmetric about the sensor: the flip is a row flip,
+        # exact (no resampling)
+        features = features.flip(-2)
+        flip_y = False
+    if angle == 0 and scale == 1 and not flip_y:
+        return features
     cos, sin = math.cos(angle), math.sin(angle)
     # inverse map: p_in = F R(-angle) p_out / scale
     inv = torch.tensor([[cos, sin], [-sin, cos]], dtype=torch.float64) / scale
