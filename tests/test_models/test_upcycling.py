@@ -116,6 +116,11 @@ def test_hybrid_labels_include_pasted_objects():
     labels = samples[0].gt_instances_3d
     assert labels.labels_3d.tolist() == [2]
     assert torch.allclose(labels.bboxes_3d.tensor, gt.bboxes_3d.tensor)
+    # features exported at another split are refused by name
+    stale = _samples(1, False)
+    stale[0].set_metainfo(dict(feature_split='scatter'))
+    with pytest.raises(ValueError, match="cut at split='scatter'"):
+        model.loss_unlabeled_features([m[None] for m in maps], stale)
 
 
 def test_raw_point_mean_teacher_trains_the_front_end():

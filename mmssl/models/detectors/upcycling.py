@@ -366,6 +366,12 @@ class UpCycling(VoxelNet):
         """
         cfg = self.semi_train_cfg
         device = self.teacher_ready.device
+        split = samples[0].metainfo.get('feature_split', self.split)
+        if split != self.split:
+            raise ValueError(
+                f'the stored features were cut at split={split!r}, the '
+                f'model at {self.split!r}: export them again with this '
+                'config (tools/upcycling/export_features.py)')
         with torch.no_grad():
             preds = self._teacher_predict(self.back(feats, teacher=True),
                                           samples)
