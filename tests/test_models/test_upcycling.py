@@ -138,3 +138,36 @@ def test_raw_point_mean_teacher_trains_the_front_end():
     total.backward()
     grads = [p.grad for p in model.voxel_encoder.parameters()]
     assert any(g is not None and g.abs().sum() > 0 for g in grads)
+
+
+def test_teacher_detections_below_threshold_still_block_pastes():
+    """Pseudo labels = detections above the class threshold; every
+    detection (score >= 0.1) blocks F-GT pastes that would overlap it."""
+    from mmengine.structures import InstanceData
+    torch.manual_seed(0)
+    model = _model()
+    model.train()
+    data = model.data_preprocessor(dict(
+        inputs=dict(points=[_points(0)]), data_samples=_samples(1)), False)
+    maps = model.export_features(data['inputs'])[0]
+    gt = data['data_samples'][0].gt_instances_3d
+    model._bank = build_fgt_bank(maps, gt.bboxes_3d.tensor, gt.labels_3d,
+                                 model.pc_range)
+    model.update_teacher()
+    dets = torch.tensor([[30., -5., -1.7, 3.9, 1.6, 1.5, 0.],
+                         [10.2, 2.1, -1.7, 3.9, 1.6, 1.5, 0.3],
+                         [40., 8., -1.7, 3.9, 1.6, 1.5, 0.]])
+
+    def predict(x, samples):
+        return [InstanceData(bboxes_3d=LiDARInstance3DBoxes(dets),
+                             scores_3d=torch.tensor([0.9, 0.2, 0.15]),
+                             labels_3d=torch.tensor([2, 2, 2]))]
+    model.teacher['bbox_head'].predict = predict
+    samples = _samples(1, False)
+    losses = model.loss_unlabeled_features([m[None] for m in maps], samples)
+    # the 0.2 detection sits on the only bank object: nothing pasted; the
+    # 0.9 one is the only pseudo label
+    assert losses['num_pasted'].item() == 0
+    assert losses['num_pseudo'].item() == 1
+    labels = samples[0].gt_instances_3d
+    assert torch.allclose(labels.bboxes_3d.tensor, dets[:1])

@@ -270,14 +270,18 @@ class UpCycling(VoxelNet):
                 t_bufs[key].copy_(b)
         self.teacher_ready.fill_(True)
 
-    def _teacher_predict(self, x, data_samples) -> List[InstanceData]:
+    def _teacher_predict(self, x, data_samples) -> List[Dict]:
+        """The teacher head's detections per scene: all of them
+        (``all_boxes``, ``all_scores``: for the F-GT collision check) and
+        the pseudo labels above the class thresholds (``boxes``,
+        ``scores``, ``labels``)."""
         preds = self.teacher['bbox_head'].predict(x, data_samples)
         out = []
         for pred in preds:
             boxes, scores, labels = filter_pseudo_labels(
                 pred.bboxes_3d.tensor, pred.scores_3d, pred.labels_3d,
                 self.semi_train_cfg['score_thr'])
-            out.append(InstanceData(
+            out.append(dict(
                 boxes=boxes, scores=scores, labels=labels,
                 all_boxes=pred.bboxes_3d.tensor, all_scores=pred.scores_3d))
         return out
@@ -380,11 +384,12 @@ class UpCycling(VoxelNet):
         num_pseudo, num_pasted = 0, 0
         for i, (sample, pred) in enumerate(zip(samples, preds)):
             maps = [f[i] for f in feats]
-            boxes, labels = pred.boxes, pred.labels
+            boxes, labels = pred['boxes'], pred['labels']
             num_pseudo += len(boxes)
             if fgt is not None:
-                occupied = pred.all_boxes[
-                    pred.all_scores >= fgt.get('collision_score_thr', 0.1)]
+                occupied = pred['all_boxes'][
+                    pred['all_scores'] >= fgt.get('collision_score_thr',
+                                                  0.1)]
                 counts = dict(enumerate(fgt['sample_counts']))
                 entries = sample_fgt(self.bank, occupied, counts, labels)
                 if entries:
@@ -438,11 +443,11 @@ class UpCycling(VoxelNet):
             t = random_transform(np.random, cfg['rot_range'],
                                  cfg['scale_range'], cfg['flip_ratio'])
             points.append(transform_points(pts, **t))
-            boxes = transform_boxes(pred.boxes, **t)
+            boxes = transform_boxes(pred['boxes'], **t)
             if len(boxes):
                 boxes[:, 2] *= t['scale']
                 boxes[:, 5] *= t['scale']
-            boxes, labels = self._in_range(boxes, pred.labels)
+            boxes, labels = self._in_range(boxes, pred['labels'])
             num_pseudo += len(boxes)
             self._set_labels(sample, boxes, labels)
         voxels = self.data_preprocessor.voxelize(points, samples)
