@@ -16,8 +16,11 @@ labeled 5 % of train and seeds the training):
   C    naive feature-level consistency: mean teacher on the stored
        features with the raw-point augmentations applied to the features;
   D    UpCycling: stored features, F-GT, hybrid pseudo labels;
-  E    D + F-RoT (with --frot).
-B-E start from A's checkpoint and train 600 iterations; C-E read the
+  E    D + F-RoT (with --frot);
+  S    the control: D's schedule and frozen front end on the labeled
+       scenes only (unlabeled_input=None), so that D - S is what the
+       unlabeled scenes add.
+B-E and S start from A's checkpoint and train 600 iterations; C-E read the
 unlabeled scenes only as the features tools/upcycling/export_features.py
 stored (bytes per scene reported). Every arm is tested on the 200 val
 scenes. Finished steps are reused (delete their directories, or pass
@@ -47,10 +50,13 @@ ARMS = {
     'B': CFG + 'meanteacher-raw_pointpillars_secfpn_600i_synthetic-kitti-3class-l5.py',  # noqa: E501
     'C': CFG + 'naive-feat_pointpillars_secfpn_600i_synthetic-kitti-3class-l5.py',  # noqa: E501
     'D': UPCYCLING,
+    # the control: the same schedule on the labeled scenes only
+    'S': UPCYCLING,
     'E': CFG + 'upcycling-frot_pointpillars_secfpn_600i_synthetic-kitti-3class-l5.py',  # noqa: E501
 }
 ARM_NAMES = {
     'A': 'A supervised only (labeled 5 %)',
+    'S': 'A + the back end trained 600 more iterations, labeled only',
     'B': 'B mean teacher on raw unlabeled points',
     'C': 'C naive feature-level consistency',
     'D': 'D UpCycling (features, F-GT, hybrid labels)',
@@ -157,6 +163,8 @@ def run_seed(seed: int, work_dir: str, arms, rerun: bool) -> dict:
         opts = (kitti_opts('points', root, tag) if arm == 'B' else
                 feat_opts + fgt_opts(config, feature_dir))
         opts = opts + [f'load_from={stage1}']
+        if arm == 'S':
+            opts.append('model.semi_train_cfg.unlabeled_input=None')
         run_dir = osp.join(wd, arm)
         ckpt = train_once(config, seed, run_dir, rerun, opts)
         results[arm] = _test(config, ckpt, run_dir, opts, rerun)
@@ -172,7 +180,7 @@ def write_table(results: dict, out_dir: str, arms) -> str:
         '| arm | ' + ' | '.join(cols) + ' |',
         '|' + '---|' * (len(cols) + 1)
     ]
-    for arm in ['A', 'B', 'C', 'D', 'E']:
+    for arm in ['A', 'S', 'B', 'C', 'D', 'E']:
         if arm != 'A' and arm not in arms:
             continue
         if not all(arm in results[s] for s in seeds):
@@ -211,7 +219,7 @@ def main(argv=None):
         run_tool(['tools/data/kitti_infos.py', DATA],
                  osp.join(args.work_dir, 'infos.log'))
     # UpCycling first: the arm the benchmark is about
-    arms = ['D', 'C', 'B'] + (['E'] if args.frot else [])
+    arms = ['D', 'S', 'C', 'B'] + (['E'] if args.frot else [])
     results = {}
     for seed in args.seeds:
         results[seed] = run_seed(seed, args.work_dir, arms, args.rerun)
