@@ -79,7 +79,6 @@ def main(argv=None):
     import torch
     from mmdet3d.structures import Det3DDataSample, LiDARInstance3DBoxes
 
-    from mmssl.apis.tsddnet import checkpoint_state_dict
     from mmssl.datasets.kitti import read_calib, read_velodyne
     from mmssl.datasets.synthetic.lidar import (
         format_kitti_label,
@@ -87,6 +86,7 @@ def main(argv=None):
     )
     from mmssl.registry import MODELS
     from mmssl.utils import register_all_modules
+    from mmssl.utils.checkpoint import load_weights
     from mmssl.utils.config import load_config
     register_all_modules()
     points = read_velodyne(args.scene)
@@ -97,12 +97,8 @@ def main(argv=None):
         args.calib or osp.isfile(calib_path)) else None
     cfg = load_config(args.config)
     model = MODELS.build(cfg.model).to(args.device).eval()
-    result = model.load_state_dict(checkpoint_state_dict(args.checkpoint),
-                                   strict=False)
-    missing = [k for k in result.missing_keys if not k.startswith('teacher')]
-    if missing:
-        raise KeyError(f'{args.checkpoint} does not fit {args.config}: '
-                       f'missing {missing[:5]}')
+    # UpCycling checkpoints carry a teacher, stage-1 ones do not
+    load_weights(model, args.checkpoint, optional=('teacher', ))
     sample = Det3DDataSample(metainfo=dict(
         box_type_3d=LiDARInstance3DBoxes, lidar_path=args.scene))
     data = model.data_preprocessor(

@@ -17,7 +17,7 @@ from mmssl.models.utils.tsddnet import (
     refine_manual_box,
     select_pseudo_box,
 )
-from mmssl.utils.checkpoint import safe_torch_load
+from mmssl.utils.checkpoint import checkpoint_state_dict
 
 #: The spec's selection defaults (2.2 step 3-5 and the summary in 3).
 SELECTION_DEFAULTS = dict(
@@ -29,12 +29,6 @@ SELECTION_DEFAULTS = dict(
     delta=0.05,  # margin a refinement must gain over the manual box
     min_iou=0.5,  # a refinement's minimum IoU to the manual box
 )
-
-
-def checkpoint_state_dict(path: str) -> dict:
-    """The state dict of a checkpoint file (loaded weights-only)."""
-    ckpt = safe_torch_load(path, map_location='cpu')
-    return ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else ckpt
 
 
 def load_stage1(model, det_checkpoint: str, cls_checkpoint: str) -> dict:

@@ -202,3 +202,27 @@ def register_checkpoint_loaders() -> None:
 def checkpoint_loader_for(path: str) -> Callable:
     """Return the loader mmengine will use for ``path`` (for tests)."""
     return CheckpointLoader._get_checkpoint_loader(path)
+
+
+def checkpoint_state_dict(path: str) -> dict:
+    """The state dict of a checkpoint file (loaded weights-only)."""
+    ckpt = safe_torch_load(path, map_location='cpu')
+    return ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else ckpt
+
+
+def load_weights(model, path: str, optional: tuple = ()) -> None:
+    """Load a checkpoint's weights into ``model`` (weights-only), allowing
+    missing or extra keys only under the ``optional`` prefixes (e.g. an
+    EMA teacher that one side has and the other not).
+
+    Raises:
+        KeyError: Naming the first keys that do not fit.
+    """
+    result = model.load_state_dict(checkpoint_state_dict(path),
+                                   strict=False)
+    missing = [k for k in result.missing_keys if not k.startswith(optional)]
+    extra = [k for k in result.unexpected_keys
+             if not k.startswith(optional)]
+    if missing or extra:
+        raise KeyError(f'{path} does not fit the model: missing '
+                       f'{missing[:5]}, unexpected {extra[:5]}')

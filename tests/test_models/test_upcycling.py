@@ -51,6 +51,22 @@ def _samples(n, with_gt=True):
     return out
 
 
+def _model_with_bank():
+    """A model whose F-GT bank is the one object of a scene, that scene's
+    stored maps and its ground truth."""
+    torch.manual_seed(0)
+    model = _model()
+    model.train()
+    data = model.data_preprocessor(dict(
+        inputs=dict(points=[_points(0)]), data_samples=_samples(1)), False)
+    maps = model.export_features(data['inputs'])[0]
+    gt = data['data_samples'][0].gt_instances_3d
+    model._bank = build_fgt_bank(maps, gt.bboxes_3d.tensor, gt.labels_3d,
+                                 model.pc_range)
+    model.update_teacher()
+    return model, maps, gt
+
+
 def test_config_checks():
     with pytest.raises(KeyError, match='unknown semi_train_cfg keys'):
         _model(score_threshold=0.5)
@@ -98,16 +114,7 @@ def test_front_frozen_teacher_copied_then_averaged(tmp_path):
 
 
 def test_hybrid_labels_include_pasted_objects():
-    torch.manual_seed(0)
-    model = _model()
-    model.train()
-    data = model.data_preprocessor(dict(
-        inputs=dict(points=[_points(0)]), data_samples=_samples(1)), False)
-    maps = model.export_features(data['inputs'])[0]
-    gt = data['data_samples'][0].gt_instances_3d
-    model._bank = build_fgt_bank(maps, gt.bboxes_3d.tensor, gt.labels_3d,
-                                 model.pc_range)
-    model.update_teacher()
+    model, maps, gt = _model_with_bank()
     samples = _samples(1, False)
     losses = model.loss_unlabeled_features([m[None] for m in maps], samples)
     # the untrained teacher has no detection above 0.4: the labels are
@@ -144,16 +151,7 @@ def test_teacher_detections_below_threshold_still_block_pastes():
     """Pseudo labels = detections above the class threshold; every
     detection (score >= 0.1) blocks F-GT pastes that would overlap it."""
     from mmengine.structures import InstanceData
-    torch.manual_seed(0)
-    model = _model()
-    model.train()
-    data = model.data_preprocessor(dict(
-        inputs=dict(points=[_points(0)]), data_samples=_samples(1)), False)
-    maps = model.export_features(data['inputs'])[0]
-    gt = data['data_samples'][0].gt_instances_3d
-    model._bank = build_fgt_bank(maps, gt.bboxes_3d.tensor, gt.labels_3d,
-                                 model.pc_range)
-    model.update_teacher()
+    model, maps, gt = _model_with_bank()
     dets = torch.tensor([[30., -5., -1.7, 3.9, 1.6, 1.5, 0.],
                          [10.2, 2.1, -1.7, 3.9, 1.6, 1.5, 0.3],
                          [40., 8., -1.7, 3.9, 1.6, 1.5, 0.]])

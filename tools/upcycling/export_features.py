@@ -60,7 +60,6 @@ def main(argv=None):
     import numpy as np
     import torch
 
-    from mmssl.apis.tsddnet import checkpoint_state_dict
     from mmssl.datasets.bev_features import (
         FEATURE_INDEX_VERSION,
         save_scene_features,
@@ -68,6 +67,7 @@ def main(argv=None):
     from mmssl.models.utils.upcycling import build_fgt_bank
     from mmssl.registry import DATASETS, MODELS
     from mmssl.utils import register_all_modules
+    from mmssl.utils.checkpoint import load_weights
     from mmssl.utils.config import load_config
     register_all_modules()
     cfg = load_config(args.config, args.cfg_options)
@@ -83,14 +83,8 @@ def main(argv=None):
     # voxelise with the training cap of pillars (max_voxels[0]), as the
     # labeled scenes are in training, not the test cap
     model.data_preprocessor.train()
-    state = checkpoint_state_dict(args.checkpoint)
-    result = model.load_state_dict(state, strict=False)
-    missing = [k for k in result.missing_keys
-               if not k.startswith('teacher') and k != 'teacher_ready']
-    if missing or result.unexpected_keys:
-        raise KeyError(f'{args.checkpoint} does not fit the model: missing '
-                       f'{missing[:5]}, unexpected '
-                       f'{result.unexpected_keys[:5]}')
+    # a stage-1 VoxelNet checkpoint has no teacher
+    load_weights(model, args.checkpoint, optional=('teacher', ))
     pc_range = model.pc_range
 
     # 1. unlabeled scenes -> features (all that leaves the vehicle)
