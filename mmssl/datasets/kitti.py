@@ -177,7 +177,8 @@ def _difficulty(bbox: np.ndarray, occluded: np.ndarray,
     return diff
 
 
-def _frame_id_to_sample_idx(frame_id: str) -> Union[int, str]:
+def frame_id_to_sample_idx(frame_id: str) -> Union[int, str]:
+    """KITTI's ``sample_idx`` of a frame id: ``'000014'`` -> 14."""
     return int(frame_id) if frame_id.isdigit() else frame_id
 
 
@@ -208,7 +209,7 @@ def kitti_frame_info(root: str,
                           width=int(w), lidar2cam=lidar2cam.tolist())
     images['R0_rect'] = rect.tolist()
     info = dict(
-        sample_idx=_frame_id_to_sample_idx(frame_id),
+        sample_idx=frame_id_to_sample_idx(frame_id),
         images=images,
         lidar_points=dict(
             num_pts_feats=4, lidar_path=f'{frame_id}.bin',

@@ -10,6 +10,7 @@ import json
 import os
 import os.path as osp
 
+import mmengine
 import numpy as np
 import pytest
 import torch
@@ -86,6 +87,15 @@ def test_upcycling_through_the_tools(kitti, tmp_path):
     assert meta['num_scenes'] == 4 and meta['split'] == 'backbone'
     assert meta['bytes_per_scene_features'] > 0
     assert meta['bytes_per_scene_points'] > 0
+    # one file per unlabeled frame, named by its frame id
+    unl = mmengine.load(osp.join(kitti, f'kitti_infos_train_unlabeled_'
+                                 f'{TAG}.pkl'))['data_list']
+    index = mmengine.load(osp.join(feat_dir, 'index.pkl'))['data_list']
+    assert [d['sample_idx'] for d in index] == \
+        [d['sample_idx'] for d in unl]
+    assert sorted(osp.basename(p) for p in glob.glob(
+        osp.join(feat_dir, '*.npz'))) == sorted(
+            f"{d['sample_idx']:06d}.npz" for d in unl)
     # 3 float16 maps (the SECOND stages) and the calibration, no points
     with np.load(glob.glob(osp.join(feat_dir, '*.npz'))[0]) as f:
         assert sorted(f.files) == ['cam2img', 'feat_0', 'feat_1', 'feat_2',

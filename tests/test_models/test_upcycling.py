@@ -8,6 +8,7 @@ import torch
 from mmdet3d.structures import Det3DDataSample, LiDARInstance3DBoxes
 from mmengine.config import Config
 from mmengine.optim import OptimWrapper
+from mmengine.structures import InstanceData
 
 from mmssl.models.utils.upcycling import build_fgt_bank
 from mmssl.registry import MODELS
@@ -169,3 +170,46 @@ def test_teacher_detections_below_threshold_still_block_pastes():
     assert losses['num_pseudo'].item() == 1
     labels = samples[0].gt_instances_3d
     assert torch.allclose(labels.bboxes_3d.tensor, dets[:1])
+
+
+def test_anchor_head_loss_ignores_uncertain_negatives():
+    from mmssl.models.utils.upcycling import anchor_head_loss
+    torch.manual_seed(0)
+    model = _model()
+    data = model.data_preprocessor(dict(
+        inputs=dict(points=[_points(0)]), data_samples=_samples(1)), False)
+    x = model.extract_feat(data['inputs'])
+    samples = data['data_samples']
+    outs = model.bbox_head(x)
+    plain = model.bbox_head.loss(x, samples)
+    same = anchor_head_loss(model.bbox_head, outs, samples)
+    never = anchor_head_loss(model.bbox_head, outs, samples, outs[0], 1.01)
+    for key in ('loss_cls', 'loss_bbox', 'loss_dir'):
+        assert torch.allclose(same[key][0], plain[key][0])
+        assert torch.allclose(never[key][0], plain[key][0])
+    # every anchor "uncertain": negatives drop out, the positives remain
+    all_ = anchor_head_loss(model.bbox_head, outs, samples, outs[0], 0.)
+    assert 0 < all_['loss_cls'][0] < plain['loss_cls'][0]
+    assert torch.allclose(all_['loss_bbox'][0], plain['loss_bbox'][0])
+    # no ground truth and every negative ignored: no classification loss
+    empty = _samples(1, False)
+    for s in empty:
+        s.gt_instances_3d = InstanceData(
+            bboxes_3d=LiDARInstance3DBoxes(torch.zeros(0, 7)),
+            labels_3d=torch.zeros(0, dtype=torch.long))
+    none = anchor_head_loss(model.bbox_head, outs, empty, outs[0], 0.)
+    assert none['loss_cls'][0] == 0
+
+
+def test_ignore_score_thr_in_the_unlabeled_step():
+    model, maps, gt = _model_with_bank()
+    feats = [m[None] for m in maps]
+    torch.manual_seed(1)
+    base = model.loss_unlabeled_features(feats, _samples(1, False))
+    model.semi_train_cfg['ignore_score_thr'] = 0.
+    torch.manual_seed(1)
+    ign = model.loss_unlabeled_features(feats, _samples(1, False))
+    # same pastes (same seed); only the negatives' loss went
+    assert torch.equal(base['num_pasted'], ign['num_pasted'])
+    assert ign['loss_cls'][0] < base['loss_cls'][0]
+    assert torch.allclose(ign['loss_bbox'][0], base['loss_bbox'][0])

@@ -64,6 +64,7 @@ def main(argv=None):
         FEATURE_INDEX_VERSION,
         save_scene_features,
     )
+    from mmssl.datasets.kitti import frame_id_to_sample_idx
     from mmssl.models.utils.upcycling import build_fgt_bank
     from mmssl.registry import DATASETS, MODELS
     from mmssl.utils import register_all_modules
@@ -97,14 +98,17 @@ def main(argv=None):
         scenes = model.export_features(data['inputs'])
         for maps, sample in zip(scenes, data['data_samples']):
             meta = sample.metainfo
-            name = f"{meta['sample_idx']}.npz"
+            # the frame id of the .bin: mmengine's datasets overwrite
+            # sample_idx with the position in the info list
+            frame = osp.splitext(osp.basename(meta['lidar_path']))[0]
+            name = f'{frame}.npz'
             feat_bytes += save_scene_features(
                 osp.join(out_dir, name), maps,
                 lidar2cam=np.asarray(meta['lidar2cam'], np.float32),
                 cam2img=np.asarray(meta['cam2img'], np.float32))
             raw_bytes += osp.getsize(meta['lidar_path'])
             shapes = [list(m.shape) for m in maps]
-            data_list.append(dict(sample_idx=meta['sample_idx'],
+            data_list.append(dict(sample_idx=frame_id_to_sample_idx(frame),
                                   feature_path=name))
     n = max(len(data_list), 1)
     meta = dict(

@@ -24,6 +24,7 @@ from mmengine.structures import InstanceData
 from mmssl.registry import MODELS
 
 from ..utils.upcycling import (
+    anchor_head_loss,
     filter_pseudo_labels,
     paste_fgt,
     random_transform,
@@ -44,6 +45,7 @@ SEMI_DEFAULTS = dict(
     unlabeled_weight=1.0,
     ema_momentum=0.001,
     score_thr=(0.4, 0.4, 0.4),
+    ignore_score_thr=None,
     fgt=None,
     feature_aug=None,
     point_aug=dict(rot_range=(-0.78539816, 0.78539816),
@@ -140,6 +142,9 @@ class UpCycling(VoxelNet):
             - unlabeled_weight: weight of the unlabeled loss.
             - ema_momentum: teacher update ``t = (1 - m) t + m s``.
             - score_thr: per-class teacher score thresholds.
+            - ignore_score_thr: negatives the teacher scores at least
+              this on the student's input get no classification loss
+              (:func:`~mmssl.models.utils.anchor_head_loss`), or ``None``.
             - fgt: ``dict(bank_file, sample_counts (per class),
               collision_score_thr)`` or ``None``.
             - feature_aug: ``dict(type='naive' | 'frot', rot_range,
@@ -409,12 +414,26 @@ class UpCycling(VoxelNet):
             for level, m in enumerate(maps):
                 out[level].append(m)
             self._set_labels(sample, boxes, labels)
-        x = self.back([torch.stack(level) for level in out])
-        losses = self.bbox_head.loss(x, samples)
+        maps = [torch.stack(level) for level in out]
+        losses = self._unlabeled_head_loss(
+            self.back(maps), samples,
+            lambda: self.back(maps, teacher=True))
         n = max(len(samples), 1)
         losses['num_pseudo'] = torch.tensor(num_pseudo / n, device=device)
         losses['num_pasted'] = torch.tensor(num_pasted / n, device=device)
         return losses
+
+    def _unlabeled_head_loss(self, x, samples, teacher_feats) -> dict:
+        """The head's loss on the student's neck output ``x``; with
+        ``ignore_score_thr`` set, ``teacher_feats()`` (the teacher's neck
+        output on the same input) marks the negatives to ignore."""
+        thr = self.semi_train_cfg['ignore_score_thr']
+        outs = self.bbox_head(x)
+        t_cls = None
+        if thr is not None:
+            with torch.no_grad():
+                t_cls = self.teacher['bbox_head'](teacher_feats())[0]
+        return anchor_head_loss(self.bbox_head, outs, samples, t_cls, thr)
 
     @staticmethod
     def _draw_feature_aug(aug: dict) -> dict:
@@ -452,7 +471,10 @@ class UpCycling(VoxelNet):
             self._set_labels(sample, boxes, labels)
         voxels = self.data_preprocessor.voxelize(points, samples)
         x = self.extract_feat(dict(voxels=voxels, points=points))
-        losses = self.bbox_head.loss(x, samples)
+        losses = self._unlabeled_head_loss(
+            x, samples, lambda: self.back(
+                self.front(voxels, len(points), teacher=True),
+                teacher=True))
         losses['num_pseudo'] = torch.tensor(num_pseudo / max(len(samples), 1),
                                             device=points[0].device)
         return losses

@@ -26,7 +26,8 @@ from torch import Tensor
 __all__ = [
     'bev_cell_centers', 'boxes_bev_masks', 'bev_iou', 'build_fgt_bank',
     'sample_fgt', 'paste_fgt', 'transform_boxes', 'transform_bev',
-    'transform_points', 'random_transform', 'filter_pseudo_labels'
+    'transform_points', 'random_transform', 'filter_pseudo_labels',
+    'anchor_head_loss'
 ]
 
 
@@ -293,3 +294,56 @@ def filter_pseudo_labels(boxes: Tensor, scores: Tensor, labels: Tensor,
     thr = scores.new_tensor(list(score_thr))[labels.long()]
     keep = scores >= thr
     return boxes[keep], scores[keep], labels[keep]
+
+
+def anchor_head_loss(head, outs: tuple, samples,
+                     teacher_cls_scores: Optional[List[Tensor]] = None,
+                     ignore_score_thr: Optional[float] = None) -> Dict:
+    """mmdet3d ``Anchor3DHead.loss_by_feat`` on ``outs = head(x)`` with
+    ``samples``' ``gt_instances_3d``, where anchors that are negatives but
+    that the teacher scores ``>= ignore_score_thr`` (any class, sigmoid
+    of ``teacher_cls_scores``: the teacher head's logits on the same
+    input) get no classification loss.
+
+    A pseudo-label threshold splits the teacher's detections into
+    positives and *background*: objects it sees with a score under the
+    threshold would be trained as background. This drops them from the
+    loss instead (the uncertain region is ignored, as dense
+    semi-supervised detectors do; not in the UpCycling abstract, see
+    configs/upcycling/README.md). ``ignore_score_thr=None`` is the plain
+    head loss.
+    """
+    if ignore_score_thr is None:
+        return head.loss_by_feat(
+            *outs, [s.gt_instances_3d for s in samples],
+            [s.metainfo for s in samples])
+    cls_scores, bbox_preds, dir_preds = outs
+    metas = [s.metainfo for s in samples]
+    anchors = head.get_anchors([c.shape[-2:] for c in cls_scores], metas,
+                               device=cls_scores[0].device)
+    targets = head.anchor_target_3d(
+        anchors, [s.gt_instances_3d for s in samples], metas,
+        num_classes=head.num_classes,
+        label_channels=head.cls_out_channels,
+        sampling=head.sampling)
+    (labels, weights, bbox_t, bbox_w, dir_t, dir_w, num_pos,
+     num_neg) = targets
+    n = head.num_classes
+    weights = list(weights)
+    for lvl, t_cls in enumerate(teacher_cls_scores):
+        prob = t_cls.detach().permute(0, 2, 3, 1).reshape(
+            t_cls.shape[0], -1, n).sigmoid().amax(-1)
+        uncertain = (prob >= ignore_score_thr) & (labels[lvl] == n)
+        weights[lvl] = weights[lvl].masked_fill(uncertain, 0.)
+    total = num_pos + num_neg if head.sampling else num_pos
+    losses_cls, losses_bbox, losses_dir = [], [], []
+    for args in zip(cls_scores, bbox_preds, dir_preds, labels, weights,
+                    bbox_t, bbox_w, dir_t, dir_w):
+        cls, box, dir_ = head._loss_by_feat_single(
+            *[a.float() if a.is_floating_point() else a for a in args],
+            num_total_samples=total)
+        losses_cls.append(cls)
+        losses_bbox.append(box)
+        losses_dir.append(dir_)
+    return dict(loss_cls=losses_cls, loss_bbox=losses_bbox,
+                loss_dir=losses_dir)
