@@ -177,6 +177,20 @@ def _difficulty(bbox: np.ndarray, occluded: np.ndarray,
     return diff
 
 
+def info_lidar_boxes(info: Dict,
+                     instances: Optional[List[Dict]] = None) -> np.ndarray:
+    """``(N, 7)`` float32 LiDAR boxes ``(x, y, z_bottom, l, w, h, yaw)`` of
+    a v2 info's ``instances`` (or of the given subset of them)."""
+    from mmdet3d.structures.ops import box_np_ops
+    insts = info['instances'] if instances is None else instances
+    if not insts:
+        return np.zeros((0, 7), np.float32)
+    return box_np_ops.box_camera_to_lidar(
+        np.array([ins['bbox_3d'] for ins in insts], np.float64),
+        np.array(info['images']['R0_rect']),
+        np.array(info['lidar_points']['Tr_velo_to_cam'])).astype(np.float32)
+
+
 def frame_id_to_sample_idx(frame_id: str) -> Union[int, str]:
     """KITTI's ``sample_idx`` of a frame id: ``'000014'`` -> 14."""
     return int(frame_id) if frame_id.isdigit() else frame_id
@@ -442,11 +456,7 @@ def make_gt_database(root: str,
                 points, np.array(info['images']['R0_rect']),
                 np.array(info['lidar_points']['Tr_velo_to_cam']),
                 np.array(cam2['cam2img']), (cam2['height'], cam2['width']))
-        boxes_cam = np.array([ins['bbox_3d'] for ins in insts])
-        boxes = box_np_ops.box_camera_to_lidar(
-            boxes_cam, np.array(info['images']['R0_rect']),
-            np.array(info['lidar_points']['Tr_velo_to_cam'])).astype(
-                np.float32)
+        boxes = info_lidar_boxes(info, insts)
         inside = box_np_ops.points_in_rbbox(points[:, :3], boxes)
         image_idx = info['sample_idx']
         for k, ins in enumerate(insts):

@@ -96,6 +96,25 @@ def test_upcycling_through_the_tools(kitti, tmp_path):
     assert sorted(osp.basename(p) for p in glob.glob(
         osp.join(feat_dir, '*.npz'))) == sorted(
             f"{d['sample_idx']:06d}.npz" for d in unl)
+
+    # the diagnosis: the stage-1 model's pseudo labels on those features
+    # against the labels the unlabeled scenes have in the full train infos
+    from tools.upcycling import pseudo_label_quality
+    q = pseudo_label_quality.main([
+        UPCYCLING, stage1, '--feature-dir', feat_dir, '--ann-file',
+        osp.join(kitti, 'kitti_infos_train.pkl'), '--score-thrs', '0',
+        '0.5', '--out', str(tmp_path / 'pl.json'), '--cfg-options'] +
+        feat_opts)
+    assert q['num_scenes'] == 4 and q['classes'] == ['Pedestrian',
+                                                     'Cyclist', 'Car']
+    full = mmengine.load(osp.join(kitti, 'kitti_infos_train.pkl'))
+    ids = {d['sample_idx'] for d in unl}
+    cars = sum(i['bbox_label_3d'] == 2 for d in full['data_list']
+               if d['sample_idx'] in ids for i in d['instances'])
+    low, high = q['rows']
+    assert 0 < low['2']['num_gt'] <= cars  # some may lie out of range
+    assert low['2']['num_pred'] >= high['2']['num_pred']
+    assert json.load(open(tmp_path / 'pl.json'))['num_scenes'] == 4
     # 3 float16 maps (the SECOND stages) and the calibration, no points
     with np.load(glob.glob(osp.join(feat_dir, '*.npz'))[0]) as f:
         assert sorted(f.files) == ['cam2img', 'feat_0', 'feat_1', 'feat_2',
