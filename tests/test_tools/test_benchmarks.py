@@ -235,6 +235,12 @@ def test_upcycling_benchmark_table_and_options(tmp_path):
     assert ub.ARM_NAMES['B'] not in rows
     assert '2.0 KiB of float16 features (compressed) vs 4.0 KiB' in text
     assert osp.isfile(tmp_path / 'upcycling_leaderboard.md')
+    # the ablation arms go to their own table
+    results[0]['D1'] = results[1]['D1'] = results[0]['D']
+    text = ub.write_table(results, str(tmp_path), ['D'] + ub.ABLATION)
+    assert ub.ARM_NAMES['D1'] in text and ub.ARM_NAMES['D2'] not in text
+    assert osp.isfile(tmp_path / 'upcycling_ablation_leaderboard.md')
+    assert ub.ARM_OPTS['D1'] == ['model.semi_train_cfg.ignore_score_thr=0.1']
     tag = ub.split_tag(0.05, 1)
     assert tag == 'l0.05_s1'
     opts = ub.kitti_opts('features', '/d', tag, '/f')

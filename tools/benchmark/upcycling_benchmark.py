@@ -5,7 +5,7 @@ KITTI AP40 (BEV and 3D, moderate) per class; writes a markdown
 leaderboard with mean and std.
 
     python tools/benchmark/upcycling_benchmark.py [--seeds 0 1 2] \
-        [--work-dir work_dirs/upcycling_bench] [--frot]
+        [--work-dir work_dirs/upcycling_bench] [--frot] [--ablation]
 
 Data: data/synthetic_kitti (800 train + 200 val scenes, written on first
 use; synthetic, not KITTI recordings). Per seed (the seed draws the
@@ -19,7 +19,11 @@ labeled 5 % of train and seeds the training):
   E    D + F-RoT (with --frot);
   S    the control: D's schedule and frozen front end on the labeled
        scenes only (unlabeled_input=None), so that D - S is what the
-       unlabeled scenes add.
+       unlabeled scenes add;
+  D1-D4 (with --ablation; written to upcycling_ablation_leaderboard.md):
+       D with the negatives the teacher scores >= 0.1 left out of the
+       classification loss, then also a lower unlabeled weight, fewer
+       pastes, or no F-GT.
 B-E and S start from A's checkpoint and train 600 iterations; C-E read the
 unlabeled scenes only as the features tools/upcycling/export_features.py
 stored (bytes per scene reported). Every arm is tested on the 200 val
@@ -54,6 +58,21 @@ ARMS = {
     'S': UPCYCLING,
     'E': CFG + 'upcycling-frot_pointpillars_secfpn_600i_synthetic-kitti-3class-l5.py',  # noqa: E501
 }
+# extra options per arm (the control S; the seed-0 ablation of D, run
+# with --ablation: what stops the unlabeled loss from training the
+# teacher's missed objects as background?)
+ARM_OPTS = {
+    'S': ['model.semi_train_cfg.unlabeled_input=None'],
+    'D1': ['model.semi_train_cfg.ignore_score_thr=0.1'],
+    'D2': ['model.semi_train_cfg.ignore_score_thr=0.1',
+           'model.semi_train_cfg.unlabeled_weight=0.5'],
+    'D3': ['model.semi_train_cfg.ignore_score_thr=0.1',
+           'model.semi_train_cfg.fgt.sample_counts=(4,4,10)'],
+    'D4': ['model.semi_train_cfg.ignore_score_thr=0.1',
+           'model.semi_train_cfg.fgt=None'],
+}
+ABLATION = ['D1', 'D2', 'D3', 'D4']
+ARMS.update({arm: UPCYCLING for arm in ABLATION})
 ARM_NAMES = {
     'A': 'A supervised only (labeled 5 %)',
     'S': 'A + the back end trained 600 more iterations, labeled only',
@@ -61,6 +80,10 @@ ARM_NAMES = {
     'C': 'C naive feature-level consistency',
     'D': 'D UpCycling (features, F-GT, hybrid labels)',
     'E': 'E UpCycling + F-RoT',
+    'D1': 'D1 D + no loss on negatives the teacher scores >= 0.1',
+    'D2': 'D2 D1 + unlabeled weight 0.5',
+    'D3': 'D3 D1 + fewer pastes (Ped 4, Cyc 4, Car 10)',
+    'D4': 'D4 D1 without F-GT (teacher pseudo labels only)',
 }
 DATA = 'data/synthetic_kitti'
 FRACTION = 0.05
@@ -162,9 +185,7 @@ def run_seed(seed: int, work_dir: str, arms, rerun: bool) -> dict:
         config = ARMS[arm]
         opts = (kitti_opts('points', root, tag) if arm == 'B' else
                 feat_opts + fgt_opts(config, feature_dir))
-        opts = opts + [f'load_from={stage1}']
-        if arm == 'S':
-            opts.append('model.semi_train_cfg.unlabeled_input=None')
+        opts = opts + [f'load_from={stage1}'] + ARM_OPTS.get(arm, [])
         run_dir = osp.join(wd, arm)
         ckpt = train_once(config, seed, run_dir, rerun, opts)
         results[arm] = _test(config, ckpt, run_dir, opts, rerun)
@@ -180,7 +201,7 @@ def write_table(results: dict, out_dir: str, arms) -> str:
         '| arm | ' + ' | '.join(cols) + ' |',
         '|' + '---|' * (len(cols) + 1)
     ]
-    for arm in ['A', 'S', 'B', 'C', 'D', 'E']:
+    for arm in ['A', 'S', 'B', 'C', 'D', 'E'] + ABLATION:
         if arm != 'A' and arm not in arms:
             continue
         if not all(arm in results[s] for s in seeds):
@@ -196,7 +217,8 @@ def write_table(results: dict, out_dir: str, arms) -> str:
     lines += ['', f'Stored per unlabeled scene: {feat / 1024:.1f} KiB of '
               f'float16 features (compressed) vs {pts / 1024:.1f} KiB of '
               'raw points.', '']
-    return write_outputs(out_dir, 'upcycling', '\n'.join(lines), results)
+    name = 'upcycling_ablation' if set(arms) & set(ABLATION) else 'upcycling'
+    return write_outputs(out_dir, name, '\n'.join(lines), results)
 
 
 def parse_args(argv=None):
@@ -205,6 +227,9 @@ def parse_args(argv=None):
     parser.add_argument('--work-dir', default='work_dirs/upcycling_bench')
     parser.add_argument('--frot', action='store_true',
                         help='also run arm E (UpCycling + F-RoT)')
+    parser.add_argument('--ablation', action='store_true',
+                        help='also run the ablation arms D1-D4 (written '
+                        'to upcycling_ablation_leaderboard.md)')
     parser.add_argument('--rerun', action='store_true')
     return parser.parse_args(argv)
 
@@ -219,7 +244,8 @@ def main(argv=None):
         run_tool(['tools/data/kitti_infos.py', DATA],
                  osp.join(args.work_dir, 'infos.log'))
     # UpCycling first: the arm the benchmark is about
-    arms = ['D', 'S', 'C', 'B'] + (['E'] if args.frot else [])
+    arms = (['D', 'S', 'C', 'B'] + (['E'] if args.frot else []) +
+            (ABLATION if args.ablation else []))
     results = {}
     for seed in args.seeds:
         results[seed] = run_seed(seed, args.work_dir, arms, args.rerun)
