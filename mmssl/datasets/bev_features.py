@@ -21,7 +21,8 @@ from torch.utils.data import ConcatDataset, Dataset
 
 from mmssl.registry import DATASETS, FUNCTIONS
 
-FEATURE_INDEX_VERSION = 1
+# 2: files and sample_idx by KITTI frame id (1: by list position)
+FEATURE_INDEX_VERSION = 2
 
 
 def save_scene_features(path: str, maps: Sequence[torch.Tensor],
