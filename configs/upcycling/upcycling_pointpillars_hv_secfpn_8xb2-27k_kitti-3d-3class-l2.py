@@ -24,6 +24,9 @@ model = dict(
         # spec 3: 3DIoUMatch's class-score threshold 0.4 (Ped, Cyc, Car);
         # PointPillars has no IoU branch, so no IoU filter (deviation)
         score_thr=(0.4, 0.4, 0.4),
+        # not in the abstracts (ours, ablation D1-D4 of the README): no
+        # loss on negatives the teacher scores >= this; None = the paper
+        ignore_score_thr=None,
         fgt=dict(
             bank_file=feature_dir + '/fgt_bank.pth',
             # spec 4: OpenPCDet's KITTI database sampling, PV-RCNN config
