@@ -234,6 +234,17 @@ def test_upcycling_benchmark_table_and_options(tmp_path):
     assert rows[ub.ARM_NAMES['D']].count('61.00 ± 1.00') == 6
     assert ub.ARM_NAMES['B'] not in rows
     assert '2.0 KiB of float16 features (compressed) vs 4.0 KiB' in text
+    # stage 1's pseudo-label quality at the threshold, mean over seeds
+    for seed, p in ((0, 0.6), (1, 0.8)):
+        cls = {str(i): dict(precision=p, recall=p / 2, per_scene=2.)
+               for i in range(3)}
+        results[seed]['pseudo'] = dict(
+            classes=['Pedestrian', 'Cyclist', 'Car'],
+            iou_thrs=[0.5, 0.5, 0.7],
+            rows=[dict(thr=0.1, **cls), dict(thr=0.4, **cls)])
+    text = ub.write_table(results, str(tmp_path), ['D'])
+    assert 'Car precision 0.70, recall 0.35, 2.00 per scene' in text
+    assert 'Car 0.7' in text
     assert osp.isfile(tmp_path / 'upcycling_leaderboard.md')
     # the ablation arms go to their own table
     results[0]['D1'] = results[1]['D1'] = results[0]['D']

@@ -75,7 +75,7 @@ ABLATION = ['D1', 'D2', 'D3', 'D4']
 ARMS.update({arm: UPCYCLING for arm in ABLATION})
 ARM_NAMES = {
     'A': 'A supervised only (labeled 5 %)',
-    'S': 'A + the back end trained 600 more iterations, labeled only',
+    'S': 'S control: A + 600 iterations of D\'s schedule, labeled only',
     'B': 'B mean teacher on raw unlabeled points',
     'C': 'C naive feature-level consistency',
     'D': 'D UpCycling (features, F-GT, hybrid labels)',
@@ -88,6 +88,7 @@ ARM_NAMES = {
 DATA = 'data/synthetic_kitti'
 FRACTION = 0.05
 CLASSES = ('Car', 'Pedestrian', 'Cyclist')
+PSEUDO_THR = 0.4  # the configs' score_thr
 PREFIX = 'Kitti metric/pred_instances_3d/KITTI/'
 
 
@@ -181,6 +182,16 @@ def run_seed(seed: int, work_dir: str, arms, rerun: bool) -> dict:
     results['bytes'] = dict(
         features=index['bytes_per_scene_features'],
         points=index['bytes_per_scene_points'])
+    # how good are stage 1's pseudo labels? (the unlabeled scenes' labels
+    # are read here only, for the table)
+    quality = osp.join(wd, 'pseudo_quality_A.json')
+    if not done(quality, rerun):
+        run_tool(['tools/upcycling/pseudo_label_quality.py', UPCYCLING,
+                  stage1, '--feature-dir', feature_dir, '--ann-file',
+                  osp.join(root, 'kitti_infos_train.pkl'), '--out', quality,
+                  '--cfg-options'] + feat_opts,
+                 osp.join(wd, 'pseudo_quality.log'))
+    results['pseudo'] = mmengine.load(quality)
     for arm in arms:
         config = ARMS[arm]
         opts = (kitti_opts('points', root, tag) if arm == 'B' else
@@ -217,8 +228,31 @@ def write_table(results: dict, out_dir: str, arms) -> str:
     lines += ['', f'Stored per unlabeled scene: {feat / 1024:.1f} KiB of '
               f'float16 features (compressed) vs {pts / 1024:.1f} KiB of '
               'raw points.', '']
+    if all('pseudo' in results[s] for s in seeds):
+        lines += pseudo_label_lines([results[s]['pseudo'] for s in seeds])
     name = 'upcycling_ablation' if set(arms) & set(ABLATION) else 'upcycling'
     return write_outputs(out_dir, name, '\n'.join(lines), results)
+
+
+def pseudo_label_lines(qualities, thr: float = PSEUDO_THR) -> list:
+    """Stage 1's pseudo labels at the threshold: precision, recall and
+    count per scene per class, mean over seeds."""
+    classes = qualities[0]['classes']
+    rows = [next(r for r in q['rows'] if abs(r['thr'] - thr) < 1e-6)
+            for q in qualities]
+    cells = []
+    for i, c in enumerate(classes):
+        vals = {k: np.mean([r[str(i)][k] for r in rows])
+                for k in ('precision', 'recall', 'per_scene')}
+        cells.append(f"{c} precision {vals['precision']:.2f}, recall "
+                     f"{vals['recall']:.2f}, {vals['per_scene']:.2f} per "
+                     'scene')
+    ious = ', '.join(f'{c} {t}' for c, t in zip(
+        classes, qualities[0]['iou_thrs']))
+    return [f'Stage 1 pseudo labels on the unlabeled scenes at score >= '
+            f'{thr} (tools/upcycling/pseudo_label_quality.py against the '
+            f'labels training does not see; match at BEV IoU {ious}; mean '
+            'over seeds): ' + '; '.join(cells) + '.', '']
 
 
 def parse_args(argv=None):
