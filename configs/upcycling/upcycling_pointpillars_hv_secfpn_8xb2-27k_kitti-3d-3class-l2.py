@@ -1,5 +1,5 @@
 # Paper scale UpCycling on KITTI, 3 classes, labeled 2 % (spec 5), cut
-# after the 2D backbone, F-GT + hybrid labels. Needs a GPU; the commands
+# after the pillar scatter, F-GT + hybrid labels. Needs a GPU; the commands
 # and GPU notes are in configs/upcycling/README.md:
 #   S1=pointpillars_hv_secfpn_8xb6-80e_kitti-3d-3class-l2-stage1
 #   UP=upcycling_pointpillars_hv_secfpn_8xb2-27k_kitti-3d-3class-l2
@@ -12,9 +12,11 @@ stage1_work_dir = 'work_dirs/pointpillars_hv_secfpn_8xb6-80e_kitti-3d-3class-l2-
 feature_dir = 'work_dirs/upcycling_features/kitti_l0.02_s0'
 model = dict(
     type='mmssl.UpCycling',
-    # spec 2 [inferred]: the split after the 3D/2D feature extractor;
-    # 'scatter' stores the 32-channel pillar map instead
-    split='backbone',
+    # spec 7 [C]: the front end ends at the pillar scatter (the 64-channel
+    # pillar map is stored; the 2D backbone is trained on it, as SECOND's
+    # BEV backbone is after its 3D extractor, spec 2). 'backbone' stores
+    # the three SECOND stage maps instead (the README's ablation D3: worse)
+    split='scatter',
     semi_train_cfg=dict(
         unlabeled_input='features',
         # spec 3 [C]: unlabeled loss weight 1 (3DIoUMatch)

@@ -1,7 +1,8 @@
 # UpCycling (shared/methods/upcycling.md): the stage-1 PointPillars cut
-# after its 2D backbone (model.split; the three stage maps are the stored
-# "multi-type" features), back end trained by an EMA teacher's hybrid
-# pseudo labels on the stored features of the unlabeled 95 % with F-GT.
+# after its pillar scatter (model.split; the pillar map is the stored
+# feature), back end (2D backbone, neck, head) trained by an EMA teacher's
+# hybrid pseudo labels on the stored features of the unlabeled 95 % with
+# F-GT.
 #   S1=pointpillars_secfpn_20e_synthetic-kitti-3class-l5-stage1
 #   UP=upcycling_pointpillars_secfpn_600i_synthetic-kitti-3class-l5
 #   python tools/train.py configs/upcycling/$S1.py
@@ -15,9 +16,11 @@ stage1_work_dir = 'work_dirs/pointpillars_secfpn_20e_synthetic-kitti-3class-l5-s
 feature_dir = 'work_dirs/upcycling_features/synthetic-kitti_l0.05_s0'
 model = dict(
     type='mmssl.UpCycling',
-    # spec 2 [inferred]: the split after the 3D/2D feature extractor;
-    # 'scatter' stores the 32-channel pillar map instead
-    split='backbone',
+    # spec 7 [C]: the front end ends at the pillar scatter (the 32-channel
+    # pillar map is stored; the 2D backbone is trained on it, as SECOND's
+    # BEV backbone is after its 3D extractor, spec 2). 'backbone' stores
+    # the three SECOND stage maps instead (the README's ablation D3: worse)
+    split='scatter',
     semi_train_cfg=dict(
         unlabeled_input='features',
         # spec 3 [C]: unlabeled loss weight 1 (3DIoUMatch)

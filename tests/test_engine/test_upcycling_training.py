@@ -84,7 +84,7 @@ def test_upcycling_through_the_tools(kitti, tmp_path):
     feat_opts = kitti_opts('features', kitti, TAG, feat_dir)
     meta = export_features.main([UPCYCLING, stage1, '--cfg-options'] +
                                 feat_opts)
-    assert meta['num_scenes'] == 4 and meta['split'] == 'backbone'
+    assert meta['num_scenes'] == 4 and meta['split'] == 'scatter'
     assert meta['bytes_per_scene_features'] > 0
     assert meta['bytes_per_scene_points'] > 0
     # one file per unlabeled frame, named by its frame id
@@ -115,15 +115,14 @@ def test_upcycling_through_the_tools(kitti, tmp_path):
     assert 0 < low['2']['num_gt'] <= cars  # some may lie out of range
     assert low['2']['num_pred'] >= high['2']['num_pred']
     assert json.load(open(tmp_path / 'pl.json'))['num_scenes'] == 4
-    # 3 float16 maps (the SECOND stages) and the calibration, no points
+    # the float16 pillar map and the calibration, no points
     with np.load(glob.glob(osp.join(feat_dir, '*.npz'))[0]) as f:
-        assert sorted(f.files) == ['cam2img', 'feat_0', 'feat_1', 'feat_2',
-                                   'lidar2cam']
+        assert sorted(f.files) == ['cam2img', 'feat_0', 'lidar2cam']
         assert f['feat_0'].dtype == np.float16
-        assert list(f['feat_0'].shape) == [32, 64, 64]
+        assert list(f['feat_0'].shape) == [32, 128, 128]
     bank = torch.load(osp.join(feat_dir, 'fgt_bank.pth'), weights_only=True)
     assert len(bank['bank']) > 0
-    assert len(bank['bank'][0]['patches']) == 3
+    assert len(bank['bank'][0]['patches']) == 1
 
     # the raw-data reference reads the unlabeled raw points
     raw_opts = kitti_opts('points', kitti, TAG) + [f'load_from={stage1}']
@@ -224,9 +223,8 @@ def test_paper_scale_kitti_configs_run(tmp_path):
     opts = kitti_opts('features', root, TAG, feat_dir)
     meta = export_features.main([KITTI_UPCYCLING, stage1, '--cfg-options'] +
                                 opts)
-    # mmdet3d's KITTI grid: 496 x 432 pillars, SECOND strides 2, 4, 8
-    assert meta['shapes'] == [[64, 248, 216], [128, 124, 108],
-                              [256, 62, 54]]
+    # mmdet3d's KITTI grid: 496 x 432 pillars of 64 features
+    assert meta['shapes'] == [[64, 496, 432]]
     up_dir = tmp_path / 'upcycling'
     train_tool.main([KITTI_UPCYCLING, '--work-dir', str(up_dir),
                      '--cfg-options'] + opts +

@@ -5,6 +5,7 @@ import os.path as osp
 
 import pytest
 import torch
+import torch.nn as nn
 from mmdet3d.structures import Det3DDataSample, LiDARInstance3DBoxes
 from mmengine.config import Config
 from mmengine.optim import OptimWrapper
@@ -21,8 +22,9 @@ CONFIG = osp.join(ROOT, 'configs', 'upcycling',
 register_all_modules()
 
 
-def _model(**semi):
+def _model(split='scatter', **semi):
     cfg = Config.fromfile(CONFIG)
+    cfg.model.split = split
     cfg.model.semi_train_cfg.update(semi)
     model = MODELS.build(cfg.model)
     model.init_weights()  # the head's focal-loss prior: low initial scores
@@ -77,16 +79,21 @@ def test_config_checks():
         MODELS.build(cfg.model)
 
 
-def test_front_frozen_teacher_copied_then_averaged(tmp_path):
+@pytest.mark.parametrize('split', ['scatter', 'backbone'])
+def test_front_frozen_teacher_copied_then_averaged(split):
     torch.manual_seed(0)
-    model = _model(fgt=None, ema_momentum=0.5)
+    model = _model(split, fgt=None, ema_momentum=0.5)
     model.train()
     assert not any(p.requires_grad
                    for p in model.voxel_encoder.parameters())
-    assert not model.backbone.training  # split='backbone': frozen, eval
+    # the 2D backbone is in the front end (frozen, eval) only at 'backbone'
+    assert model.backbone.training == (split == 'scatter')
+    assert all(p.requires_grad == (split == 'scatter')
+               for p in model.backbone.parameters())
     assert model.neck.training and not model.teacher.training
-    front_before = {k: v.clone() for k, v in
-                    model.voxel_encoder.state_dict().items()}
+    front = model.voxel_encoder if split == 'scatter' else nn.ModuleList(
+        [model.voxel_encoder, model.backbone])
+    front_before = {k: v.clone() for k, v in front.state_dict().items()}
     w0 = model.neck.deblocks[0][0].weight.detach().clone()
     # a labeled + unlabeled step on stored features
     lab = dict(inputs=dict(points=[_points(0), _points(1)]),
@@ -95,7 +102,8 @@ def test_front_frozen_teacher_copied_then_averaged(tmp_path):
         inputs=dict(points=[_points(2), _points(3)]),
         data_samples=_samples(2, False)), False)
     scenes = model.export_features(data['inputs'])
-    levels = [[s[k] for s in scenes] for k in range(3)]
+    assert len(scenes[0]) == (1 if split == 'scatter' else 3)
+    levels = [[s[k] for s in scenes] for k in range(len(scenes[0]))]
     unl = dict(inputs=dict(features=levels),
                data_samples=_samples(2, False))
     wrapper = OptimWrapper(torch.optim.SGD(
@@ -110,7 +118,7 @@ def test_front_frozen_teacher_copied_then_averaged(tmp_path):
     # the next one averaged: 0.5 * teacher + 0.5 * student after step 1
     assert torch.allclose(w_t, 0.5 * w0 + 0.5 * w1, atol=1e-6)
     # the front end (parameters and BN statistics) did not move
-    for k, v in model.voxel_encoder.state_dict().items():
+    for k, v in front.state_dict().items():
         assert torch.equal(v, front_before[k]), k
 
 
@@ -126,8 +134,8 @@ def test_hybrid_labels_include_pasted_objects():
     assert torch.allclose(labels.bboxes_3d.tensor, gt.bboxes_3d.tensor)
     # features exported at another split are refused by name
     stale = _samples(1, False)
-    stale[0].set_metainfo(dict(feature_split='scatter'))
-    with pytest.raises(ValueError, match="cut at split='scatter'"):
+    stale[0].set_metainfo(dict(feature_split='backbone'))
+    with pytest.raises(ValueError, match="cut at split='backbone'"):
         model.loss_unlabeled_features([m[None] for m in maps], stale)
 
 

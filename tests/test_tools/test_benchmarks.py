@@ -252,6 +252,10 @@ def test_upcycling_benchmark_table_and_options(tmp_path):
     assert ub.ARM_NAMES['D1'] in text and ub.ARM_NAMES['D2'] not in text
     assert osp.isfile(tmp_path / 'upcycling_ablation_leaderboard.md')
     assert ub.ARM_OPTS['D1'] == ['model.semi_train_cfg.ignore_score_thr=0.1']
+    # each arm's features are exported at its own split
+    assert ub.default_split() == 'scatter'
+    assert ub.arm_split('D') == ub.arm_split('S') == 'scatter'
+    assert ub.arm_split('D3') == ub.arm_split('S3') == 'backbone'
     tag = ub.split_tag(0.05, 1)
     assert tag == 'l0.05_s1'
     opts = ub.kitti_opts('features', '/d', tag, '/f')

@@ -5,7 +5,8 @@ KITTI AP40 (BEV and 3D, moderate) per class; writes a markdown
 leaderboard with mean and std.
 
     python tools/benchmark/upcycling_benchmark.py [--seeds 0 1 2] \
-        [--work-dir work_dirs/upcycling_bench] [--frot] [--ablation]
+        [--work-dir work_dirs/upcycling_bench] [--frot] [--ablation] \
+        [--arms D S ...]
 
 Data: data/synthetic_kitti (800 train + 200 val scenes, written on first
 use; synthetic, not KITTI recordings). Per seed (the seed draws the
@@ -20,15 +21,15 @@ labeled 5 % of train and seeds the training):
   S    the control: D's schedule and frozen front end on the labeled
        scenes only (unlabeled_input=None), so that D - S is what the
        unlabeled scenes add;
-  D1-D4 (with --ablation; written to upcycling_ablation_leaderboard.md):
+  D1-D3, S3 (with --ablation; written to upcycling_ablation_leaderboard.md):
        D with the negatives the teacher scores >= 0.1 left out of the
-       classification loss, then also a lower unlabeled weight, fewer
-       pastes, or no F-GT.
+       classification loss (D1), without F-GT (D2), and D and S cut after
+       the 2D backbone instead of the pillar scatter (D3, S3).
 B-E and S start from A's checkpoint and train 600 iterations; C-E read the
 unlabeled scenes only as the features tools/upcycling/export_features.py
-stored (bytes per scene reported). Every arm is tested on the 200 val
-scenes. Finished steps are reused (delete their directories, or pass
---rerun, to run them again).
+stored, once per seed and split (bytes per scene reported). Every arm is
+tested on the 200 val scenes. Finished steps are reused (delete their
+directories, or pass --rerun, to run them again).
 """
 import argparse
 import os
@@ -58,20 +59,17 @@ ARMS = {
     'S': UPCYCLING,
     'E': CFG + 'upcycling-frot_pointpillars_secfpn_600i_synthetic-kitti-3class-l5.py',  # noqa: E501
 }
-# extra options per arm (the control S; the seed-0 ablation of D, run
-# with --ablation: what stops the unlabeled loss from training the
-# teacher's missed objects as background?)
+# extra options per arm: the control S, and the ablation of D (run with
+# --ablation on the given seeds)
 ARM_OPTS = {
     'S': ['model.semi_train_cfg.unlabeled_input=None'],
     'D1': ['model.semi_train_cfg.ignore_score_thr=0.1'],
-    'D2': ['model.semi_train_cfg.ignore_score_thr=0.1',
-           'model.semi_train_cfg.unlabeled_weight=0.5'],
-    'D3': ['model.semi_train_cfg.ignore_score_thr=0.1',
-           'model.semi_train_cfg.fgt.sample_counts=(4,4,10)'],
-    'D4': ['model.semi_train_cfg.ignore_score_thr=0.1',
-           'model.semi_train_cfg.fgt=None'],
+    'D2': ['model.semi_train_cfg.fgt=None'],
+    'D3': ['model.split=backbone'],
+    'S3': ['model.split=backbone',
+           'model.semi_train_cfg.unlabeled_input=None'],
 }
-ABLATION = ['D1', 'D2', 'D3', 'D4']
+ABLATION = ['D1', 'D2', 'D3', 'S3']
 ARMS.update({arm: UPCYCLING for arm in ABLATION})
 ARM_NAMES = {
     'A': 'A supervised only (labeled 5 %)',
@@ -81,9 +79,9 @@ ARM_NAMES = {
     'D': 'D UpCycling (features, F-GT, hybrid labels)',
     'E': 'E UpCycling + F-RoT',
     'D1': 'D1 D + no loss on negatives the teacher scores >= 0.1',
-    'D2': 'D2 D1 + unlabeled weight 0.5',
-    'D3': 'D3 D1 + fewer pastes (Ped 4, Cyc 4, Car 10)',
-    'D4': 'D4 D1 without F-GT (teacher pseudo labels only)',
+    'D2': 'D2 D without F-GT (teacher pseudo labels only)',
+    'D3': 'D3 D cut after the 2D backbone (its 3 stage maps stored)',
+    'S3': 'S3 S cut after the 2D backbone',
 }
 DATA = 'data/synthetic_kitti'
 FRACTION = 0.05
@@ -142,6 +140,21 @@ def fgt_opts(config: str, feature_dir: str) -> list:
     return [f'model.semi_train_cfg.fgt.bank_file={feature_dir}/fgt_bank.pth']
 
 
+def default_split() -> str:
+    """Where the UpCycling config cuts the detector."""
+    from mmengine.config import Config
+    return Config.fromfile(osp.join(ROOT, UPCYCLING)).model.split
+
+
+def arm_split(arm: str) -> str:
+    """The split an arm's feature arms use (its ``model.split=`` option,
+    else the config's)."""
+    for opt in ARM_OPTS.get(arm, []):
+        if opt.startswith('model.split='):
+            return opt.split('=', 1)[1]
+    return default_split()
+
+
 def _test(config: str, ckpt: str, run_dir: str, opts, rerun: bool) -> dict:
     test_dir = run_dir + '_test'
     if not done(osp.join(test_dir, 'done'), rerun):
@@ -171,13 +184,21 @@ def run_seed(seed: int, work_dir: str, arms, rerun: bool) -> dict:
     s1_opts = kitti_opts('stage1', root, tag)
     stage1 = train_once(STAGE1, seed, osp.join(wd, 'A'), rerun, s1_opts)
     results['A'] = _test(STAGE1, stage1, osp.join(wd, 'A'), s1_opts, rerun)
-    feature_dir = osp.join(wd, 'features')
-    feat_opts = kitti_opts('features', root, tag, feature_dir)
-    if not done(osp.join(feature_dir, 'fgt_bank.pth'), rerun):
-        run_tool(['tools/upcycling/export_features.py', UPCYCLING, stage1,
-                  '--cfg-options'] + feat_opts,
-                 osp.join(wd, 'export.log'))
     import mmengine
+
+    def export(split: str) -> tuple:
+        """The stored features of the unlabeled scenes cut at ``split``
+        (exported once per seed and split): their directory and options."""
+        feature_dir = osp.join(wd, f'features_{split}')
+        opts = kitti_opts('features', root, tag, feature_dir) + [
+            f'model.split={split}']
+        if not done(osp.join(feature_dir, 'fgt_bank.pth'), rerun):
+            run_tool(['tools/upcycling/export_features.py', UPCYCLING,
+                      stage1, '--cfg-options'] + opts,
+                     osp.join(wd, f'export_{split}.log'))
+        return feature_dir, opts
+
+    feature_dir, feat_opts = export(default_split())
     index = mmengine.load(osp.join(feature_dir, 'index.pkl'))['meta']
     results['bytes'] = dict(
         features=index['bytes_per_scene_features'],
@@ -194,8 +215,11 @@ def run_seed(seed: int, work_dir: str, arms, rerun: bool) -> dict:
     results['pseudo'] = mmengine.load(quality)
     for arm in arms:
         config = ARMS[arm]
-        opts = (kitti_opts('points', root, tag) if arm == 'B' else
-                feat_opts + fgt_opts(config, feature_dir))
+        if arm == 'B':
+            opts = kitti_opts('points', root, tag)
+        else:
+            arm_dir, arm_opts = export(arm_split(arm))
+            opts = arm_opts + fgt_opts(config, arm_dir)
         opts = opts + [f'load_from={stage1}'] + ARM_OPTS.get(arm, [])
         run_dir = osp.join(wd, arm)
         ckpt = train_once(config, seed, run_dir, rerun, opts)
@@ -264,6 +288,9 @@ def parse_args(argv=None):
     parser.add_argument('--ablation', action='store_true',
                         help='also run the ablation arms D1-D4 (written '
                         'to upcycling_ablation_leaderboard.md)')
+    parser.add_argument('--arms', nargs='+', choices=sorted(ARMS),
+                        help='run these arms (after A) instead of the '
+                        'default D S C B')
     parser.add_argument('--rerun', action='store_true')
     return parser.parse_args(argv)
 
@@ -278,8 +305,8 @@ def main(argv=None):
         run_tool(['tools/data/kitti_infos.py', DATA],
                  osp.join(args.work_dir, 'infos.log'))
     # UpCycling first: the arm the benchmark is about
-    arms = (['D', 'S', 'C', 'B'] + (['E'] if args.frot else []) +
-            (ABLATION if args.ablation else []))
+    arms = (args.arms or ['D', 'S', 'C', 'B']) + (
+        ['E'] if args.frot else []) + (ABLATION if args.ablation else [])
     results = {}
     for seed in args.seeds:
         results[seed] = run_seed(seed, args.work_dir, arms, args.rerun)

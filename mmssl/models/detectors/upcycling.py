@@ -2,12 +2,12 @@
 """UpCycling: semi-supervised 3D detection from stored intermediate
 features of unlabeled scenes (shared/methods/upcycling.md).
 
-The detector is mmdet3d's PointPillars (``VoxelNet``) cut in two (spec 2):
-the *front end* (pillar feature net + scatter, and optionally the 2D
-backbone) runs on the vehicle; the *back end* (the rest of the 2D
-backbone, the neck, the anchor head) is what the server trains on the
-front end's stored outputs. Unlabeled scenes reach training only as those
-stored features (``tools/upcycling/export_features.py``).
+The detector is mmdet3d's PointPillars (``VoxelNet``) cut in two (spec 2,
+7): the *front end* (pillar feature net + scatter, and optionally the 2D
+backbone) runs on the vehicle; the *back end* (the 2D backbone unless it
+is in the front end, the neck, the anchor head) is what the server trains
+on the front end's stored outputs. Unlabeled scenes reach training only
+as those stored features (``tools/upcycling/export_features.py``).
 """
 import copy
 import os.path as osp
@@ -132,9 +132,11 @@ class UpCycling(VoxelNet):
 
     Args:
         split (str): Where the detector is cut: ``'scatter'`` (after the
-            pillar scatter: one 64-channel map) or ``'backbone'`` (after
-            the 2D backbone: its stages' maps, the spec's "multi-type"
-            features). Defaults to ``'backbone'``.
+            pillar scatter: one map of the pillar features, spec 7's front
+            end; the 2D backbone is trained) or ``'backbone'`` (after the
+            2D backbone: its stages' maps, one reading of the spec's
+            "multi-type" features; only the neck and head are trained).
+            Defaults to ``'scatter'``.
         semi_train_cfg (dict, optional): See ``SEMI_DEFAULTS``:
 
             - unlabeled_input: ``'features'``, ``'points'`` or ``None``
@@ -155,7 +157,7 @@ class UpCycling(VoxelNet):
     """
 
     def __init__(self,
-                 split: str = 'backbone',
+                 split: str = 'scatter',
                  semi_train_cfg: Optional[dict] = None,
                  **kwargs):
         super().__init__(**kwargs)
