@@ -25,6 +25,9 @@ UPCYCLING = osp.join(
 RAW = osp.join(
     CFG,
     'meanteacher-raw_pointpillars_secfpn_600i_synthetic-kitti-3class-l5.py')
+RAW_GTS = osp.join(
+    CFG, 'meanteacher-raw-gts_pointpillars_secfpn_600i_synthetic-kitti-'
+    '3class-l5.py')
 NAIVE = osp.join(
     CFG, 'naive-feat_pointpillars_secfpn_600i_synthetic-kitti-3class-l5.py')
 KITTI_STAGE1 = osp.join(
@@ -66,7 +69,11 @@ def test_upcycling_through_the_tools(kitti, tmp_path):
     from demo import pcd_demo
     from tools import test as test_tool
     from tools import train as train_tool
-    from tools.benchmark.upcycling_benchmark import fgt_opts, kitti_opts
+    from tools.benchmark.upcycling_benchmark import (
+        fgt_opts,
+        kitti_opts,
+        point_gts_opts,
+    )
     from tools.upcycling import export_features
 
     # stage 1 = supervised only, on the 4 labeled scenes
@@ -130,6 +137,17 @@ def test_upcycling_through_the_tools(kitti, tmp_path):
                      '--cfg-options'] + raw_opts + SHORT + _semi(1) +
                     ['train_cfg.val_interval=100'])
     assert osp.isfile(tmp_path / 'raw' / 'iter_1.pth')
+    # ... and with GT sampling into them (the labeled GT database)
+    gts_opts = kitti_opts('points', kitti, TAG) + point_gts_opts(
+        RAW_GTS, kitti, TAG) + [f'load_from={stage1}']
+    assert any('kitti_dbinfos_train_labeled_' in o for o in gts_opts)
+    train_tool.main([RAW_GTS, '--work-dir', str(tmp_path / 'raw_gts'),
+                     '--cfg-options'] + gts_opts + SHORT + _semi(2) +
+                    ['train_cfg.val_interval=100'])
+    logs = glob.glob(str(tmp_path / 'raw_gts' / '*' / 'vis_data' /
+                         'scalars.json'))
+    scalars = [json.loads(line) for line in open(logs[0])]
+    assert any(s.get('unsup_num_pasted', 0) > 0 for s in scalars)
 
     # from here on the unlabeled scenes' raw points are gone
     split = json.load(open(osp.join(kitti, 'splits', f'split_{TAG}.json')))

@@ -221,3 +221,54 @@ def test_ignore_score_thr_in_the_unlabeled_step():
     assert torch.equal(base['num_pasted'], ign['num_pasted'])
     assert ign['loss_cls'][0] < base['loss_cls'][0]
     assert torch.allclose(ign['loss_bbox'][0], base['loss_bbox'][0])
+
+
+def test_gt_sampling_into_raw_unlabeled_scenes():
+    """B2's raw-point analogue of F-GT: the sampler avoids the teacher's
+    detections (score >= the collision threshold), counts the pseudo
+    labels, and the sampled objects' points replace the scene's points in
+    their boxes; their boxes join the pseudo labels."""
+    from mmdet3d.structures import LiDARPoints
+    model = _model(unlabeled_input='points', fgt=None,
+                   point_gt_sampling=dict(db_sampler=dict(),
+                                          collision_score_thr=0.1))
+    with pytest.raises(FileNotFoundError, match='GT database not found'):
+        model.db_sampler
+    calls = {}
+    obj = torch.tensor([[20., 0., -1.7, 0.1]]).repeat(5, 1)
+    box = torch.tensor([[20., 0., -1.7, 3.9, 1.6, 1.5, 0.]])
+
+    class FakeSampler:
+        def sample_all(self, gt_bboxes, gt_labels):
+            calls['boxes'], calls['labels'] = gt_bboxes, gt_labels
+            return dict(gt_bboxes_3d=box.numpy(),
+                        gt_labels_3d=torch.tensor([2]).numpy(),
+                        points=LiDARPoints(obj, points_dim=4))
+    model._db_sampler = FakeSampler()
+    dets = torch.tensor([[5., 5., -1.7, 3.9, 1.6, 1.5, 0.],
+                         [9., -5., -1.7, 3.9, 1.6, 1.5, 0.]])
+    pred = dict(boxes=dets[:1], scores=torch.tensor([0.9]),
+                labels=torch.tensor([2]), all_boxes=dets,
+                all_scores=torch.tensor([0.9, 0.2]))
+    scene = torch.tensor([[20.5, 0.2, -1., 0.5],  # inside the sampled box
+                          [30., 3., -1., 0.5]])
+    points, boxes, labels = model._gt_sample_points(scene, pred)
+    # both detections block pastes; only the pseudo label counts
+    assert calls['boxes'].shape == (2, 7) and calls['labels'].tolist() == [2]
+    assert len(points) == 5 + 1
+    assert not (points[:, 0] == 20.5).any() and (points[:, 0] == 30.).any()
+    assert labels.tolist() == [2, 2]
+    assert torch.allclose(boxes, torch.cat([dets[:1], box]))
+    # the unlabeled step logs the pasted objects
+    model.update_teacher()
+    model.teacher['bbox_head'].predict = lambda x, s: [InstanceData(
+        bboxes_3d=LiDARInstance3DBoxes(dets),
+        scores_3d=torch.tensor([0.9, 0.2]), labels_3d=torch.tensor([2, 2]))]
+    model.train()
+    batch = model.data_preprocessor(dict(
+        inputs=dict(points=[_points(5)]), data_samples=_samples(1, False)),
+        True)
+    losses = model.loss_unlabeled_points(batch['inputs'],
+                                         batch['data_samples'])
+    assert losses['num_pasted'].item() == 1
+    assert losses['num_pseudo'].item() == 1

@@ -14,6 +14,9 @@ labeled 5 % of train and seeds the training):
   A    supervised only: PointPillars on the labeled scenes (= stage 1);
   B    mean teacher on the raw unlabeled points (the raw-data reference;
        reads the unlabeled .bin files);
+  B2   B + GT sampling of labeled objects' points into the unlabeled
+       scenes with their boxes added to the pseudo labels (the raw-point
+       analogue of F-GT and hybrid labels);
   C    naive feature-level consistency: mean teacher on the stored
        features with the raw-point augmentations applied to the features;
   D    UpCycling: stored features, F-GT, hybrid pseudo labels;
@@ -25,7 +28,7 @@ labeled 5 % of train and seeds the training):
        D with the negatives the teacher scores >= 0.1 left out of the
        classification loss (D1), without F-GT (D2), and D and S cut after
        the 2D backbone instead of the pillar scatter (D3, S3).
-B-E and S start from A's checkpoint and train 600 iterations; C-E read the
+B-E, B2 and S start from A's checkpoint and train 600 iterations; C-E read the
 unlabeled scenes only as the features tools/upcycling/export_features.py
 stored, once per seed and split (bytes per scene reported). Every arm is
 tested on the 200 val scenes. Finished steps are reused (delete their
@@ -53,6 +56,7 @@ STAGE1 = CFG + 'pointpillars_secfpn_20e_synthetic-kitti-3class-l5-stage1.py'
 UPCYCLING = CFG + 'upcycling_pointpillars_secfpn_600i_synthetic-kitti-3class-l5.py'  # noqa: E501
 ARMS = {
     'B': CFG + 'meanteacher-raw_pointpillars_secfpn_600i_synthetic-kitti-3class-l5.py',  # noqa: E501
+    'B2': CFG + 'meanteacher-raw-gts_pointpillars_secfpn_600i_synthetic-kitti-3class-l5.py',  # noqa: E501
     'C': CFG + 'naive-feat_pointpillars_secfpn_600i_synthetic-kitti-3class-l5.py',  # noqa: E501
     'D': UPCYCLING,
     # the control: the same schedule on the labeled scenes only
@@ -75,6 +79,7 @@ ARM_NAMES = {
     'A': 'A supervised only (labeled 5 %)',
     'S': 'S control: A + 600 iterations of D\'s schedule, labeled only',
     'B': 'B mean teacher on raw unlabeled points',
+    'B2': 'B2 B + GT sampling into the unlabeled scenes (raw F-GT)',
     'C': 'C naive feature-level consistency',
     'D': 'D UpCycling (features, F-GT, hybrid labels)',
     'E': 'E UpCycling + F-RoT',
@@ -155,6 +160,19 @@ def arm_split(arm: str) -> str:
     return default_split()
 
 
+def point_gts_opts(config: str, root: str, tag: str) -> list:
+    """The labeled GT database of the split, for the raw-point configs
+    that GT-sample into the unlabeled scenes (``point_gt_sampling``)."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(config)
+    if cfg.model.semi_train_cfg.get('point_gt_sampling') is None:
+        return []
+    key = 'model.semi_train_cfg.point_gt_sampling.db_sampler'
+    root = root.rstrip('/') + '/'
+    return [f'{key}.data_root={root}',
+            f'{key}.info_path={root}kitti_dbinfos_train_labeled_{tag}.pkl']
+
+
 def _test(config: str, ckpt: str, run_dir: str, opts, rerun: bool) -> dict:
     test_dir = run_dir + '_test'
     if not done(osp.join(test_dir, 'done'), rerun):
@@ -215,8 +233,9 @@ def run_seed(seed: int, work_dir: str, arms, rerun: bool) -> dict:
     results['pseudo'] = mmengine.load(quality)
     for arm in arms:
         config = ARMS[arm]
-        if arm == 'B':
-            opts = kitti_opts('points', root, tag)
+        if arm in ('B', 'B2'):
+            opts = kitti_opts('points', root, tag) + point_gts_opts(
+                config, root, tag)
         else:
             arm_dir, arm_opts = export(arm_split(arm))
             opts = arm_opts + fgt_opts(config, arm_dir)
@@ -236,7 +255,7 @@ def write_table(results: dict, out_dir: str, arms) -> str:
         '| arm | ' + ' | '.join(cols) + ' |',
         '|' + '---|' * (len(cols) + 1)
     ]
-    for arm in ['A', 'S', 'B', 'C', 'D', 'E'] + ABLATION:
+    for arm in ['A', 'S', 'B', 'B2', 'C', 'D', 'E'] + ABLATION:
         if arm != 'A' and arm not in arms:
             continue
         if not all(arm in results[s] for s in seeds):
@@ -290,7 +309,7 @@ def parse_args(argv=None):
                         'to upcycling_ablation_leaderboard.md)')
     parser.add_argument('--arms', nargs='+', choices=sorted(ARMS),
                         help='run these arms (after A) instead of the '
-                        'default D S C B')
+                        'default D S C B B2')
     parser.add_argument('--rerun', action='store_true')
     return parser.parse_args(argv)
 
@@ -305,7 +324,7 @@ def main(argv=None):
         run_tool(['tools/data/kitti_infos.py', DATA],
                  osp.join(args.work_dir, 'infos.log'))
     # UpCycling first: the arm the benchmark is about
-    arms = (args.arms or ['D', 'S', 'C', 'B']) + (
+    arms = (args.arms or ['D', 'S', 'C', 'B', 'B2']) + (
         ['E'] if args.frot else []) + (ABLATION if args.ablation else [])
     results = {}
     for seed in args.seeds:

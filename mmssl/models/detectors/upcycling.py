@@ -50,6 +50,7 @@ SEMI_DEFAULTS = dict(
     feature_aug=None,
     point_aug=dict(rot_range=(-0.78539816, 0.78539816),
                    scale_range=(0.95, 1.05), flip_ratio=0.5),
+    point_gt_sampling=None,
     freeze_front=True)
 
 
@@ -152,6 +153,10 @@ class UpCycling(VoxelNet):
             - feature_aug: ``dict(type='naive' | 'frot', rot_range,
               scale_range, flip_ratio, mode)`` or ``None``.
             - point_aug: the raw-point augmentation of ``'points'``.
+            - point_gt_sampling: ``dict(db_sampler, collision_score_thr)``
+              or ``None``: with ``'points'``, mmdet3d's GT sampling of
+              labeled objects' points into the unlabeled scenes, placed as
+              F-GT places its patches (the raw-point analogue of F-GT).
             - freeze_front: keep the front end fixed (features mode).
         **kwargs: :class:`mmdet3d.models.VoxelNet` arguments.
     """
@@ -193,6 +198,7 @@ class UpCycling(VoxelNet):
         # teacher.
         self.register_buffer('teacher_ready', torch.tensor(False))
         self._bank = None
+        self._db_sampler = None
         if self._frozen_front:
             for name in FRONT_PARTS[split]:
                 getattr(self, name).requires_grad_(False)
@@ -305,6 +311,47 @@ class UpCycling(VoxelNet):
             self._bank = torch.load(path, map_location='cpu',
                                     weights_only=True)['bank']
         return self._bank
+
+    @property
+    def db_sampler(self):
+        """mmdet3d's ``DataBaseSampler`` of ``point_gt_sampling``."""
+        if self._db_sampler is None:
+            from mmssl.registry import TRANSFORMS
+            cfg = dict(self.semi_train_cfg['point_gt_sampling']['db_sampler'])
+            if not osp.isfile(cfg.get('info_path', '')):
+                raise FileNotFoundError(
+                    f"GT database not found: {cfg.get('info_path')}; write "
+                    'it with tools/data/kitti_infos.py --labeled-fraction')
+            cfg.setdefault('type', 'mmdet3d.DataBaseSampler')
+            self._db_sampler = TRANSFORMS.build(cfg)
+        return self._db_sampler
+
+    def _gt_sample_points(self, points: torch.Tensor, pred: dict) -> tuple:
+        """GT sampling into an unlabeled raw scene (``point_gt_sampling``):
+        labeled objects' points at their own position and yaw where their
+        box does not overlap a teacher detection (score >=
+        ``collision_score_thr``) or an earlier sample, per-class counts
+        minus the pseudo labels (as :func:`sample_fgt`); the points inside
+        the sampled boxes are replaced by the objects' (mmdet3d's
+        ``ObjectSample``). Returns the points and the hybrid labels."""
+        from mmdet3d.datasets.transforms import ObjectSample
+        from mmdet3d.structures import LiDARPoints
+        cfg = self.semi_train_cfg['point_gt_sampling']
+        boxes, labels = pred['boxes'][:, :7], pred['labels']
+        occupied = pred['all_boxes'][
+            pred['all_scores'] >= cfg.get('collision_score_thr', 0.1)]
+        sampled = self.db_sampler.sample_all(
+            occupied[:, :7].cpu().numpy(), labels.cpu().numpy())
+        if sampled is None:
+            return points, boxes, labels
+        new_boxes = torch.as_tensor(sampled['gt_bboxes_3d'][:, :7]).to(boxes)
+        kept = ObjectSample.remove_points_in_boxes(
+            LiDARPoints(points.cpu(), points_dim=points.shape[1]),
+            sampled['gt_bboxes_3d'])
+        points = torch.cat([sampled['points'].tensor.to(points),
+                            kept.tensor.to(points)])
+        return points, torch.cat([boxes, new_boxes]), torch.cat(
+            [labels, torch.as_tensor(sampled['gt_labels_3d']).to(labels)])
 
     # ------------------------------------------------------------- steps
     def loss(self, batch_inputs_dict: dict, batch_data_samples,
@@ -459,17 +506,21 @@ class UpCycling(VoxelNet):
             preds = self._teacher_predict(self.back(feats, teacher=True),
                                           samples)
         points = []
-        num_pseudo = 0
+        num_pseudo, num_pasted = 0, 0
         for sample, pred, pts in zip(samples, preds, inputs['points']):
+            boxes, labels = pred['boxes'], pred['labels']
+            num_pseudo += len(boxes)
+            if self.semi_train_cfg['point_gt_sampling'] is not None:
+                pts, boxes, labels = self._gt_sample_points(pts, pred)
+                num_pasted += len(boxes) - len(pred['boxes'])
             t = random_transform(np.random, cfg['rot_range'],
                                  cfg['scale_range'], cfg['flip_ratio'])
             points.append(transform_points(pts, **t))
-            boxes = transform_boxes(pred['boxes'], **t)
+            boxes = transform_boxes(boxes, **t)
             if len(boxes):
                 boxes[:, 2] *= t['scale']
                 boxes[:, 5] *= t['scale']
-            boxes, labels = self._in_range(boxes, pred['labels'])
-            num_pseudo += len(boxes)
+            boxes, labels = self._in_range(boxes, labels)
             self._set_labels(sample, boxes, labels)
         voxels = self.data_preprocessor.voxelize(points, samples)
         x = self.extract_feat(dict(voxels=voxels, points=points))
@@ -477,6 +528,9 @@ class UpCycling(VoxelNet):
             x, samples, lambda: self.back(
                 self.front(voxels, len(points), teacher=True),
                 teacher=True))
-        losses['num_pseudo'] = torch.tensor(num_pseudo / max(len(samples), 1),
+        n = max(len(samples), 1)
+        losses['num_pseudo'] = torch.tensor(num_pseudo / n,
+                                            device=points[0].device)
+        losses['num_pasted'] = torch.tensor(num_pasted / n,
                                             device=points[0].device)
         return losses
