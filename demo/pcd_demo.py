@@ -15,6 +15,7 @@ unless ``--calib`` names one; without either, only LiDAR boxes are
 printed.
 """
 import argparse
+import os
 import os.path as osp
 import sys
 
@@ -69,6 +70,7 @@ def draw_bev(points, boxes, labels, scores, classes, pc_range, out: str):
     ax.set_xlabel('x (m, forward)')
     ax.set_ylabel('y (m, left)')
     fig.tight_layout()
+    os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
     fig.savefig(out, dpi=120)
     plt.close(fig)
 

@@ -188,7 +188,7 @@ def test_upcycling_through_the_tools(kitti, tmp_path):
 
     # demo: a val scene (its raw points still exist) -> PNG + KITTI lines
     scene = osp.join(kitti, 'training', 'velodyne', '000008.bin')
-    out = str(tmp_path / 'bev.png')
+    out = str(tmp_path / 'demo' / 'bev.png')  # the folder is made
     result = pcd_demo.main([scene, UPCYCLING, str(ckpt), '--out', out,
                             '--score-thr', '0.0'])
     assert osp.getsize(out) > 1000
