@@ -101,6 +101,8 @@ class BEVFeatureDataset(Dataset):
         sample.set_metainfo(dict(
             sample_idx=info['sample_idx'],
             feature_split=self.meta.get('split'),
+            feature_dir=self.feature_dir,
+            front_sha256=self.meta.get('front_sha256'),
             lidar2cam=data['lidar2cam'], cam2img=data['cam2img'],
             box_type_3d=LiDARInstance3DBoxes, box_mode_3d=Box3DMode.LIDAR))
         return dict(inputs=dict(features=[torch.from_numpy(m)

@@ -139,6 +139,28 @@ def test_hybrid_labels_include_pasted_objects():
         model.loss_unlabeled_features([m[None] for m in maps], stale)
 
 
+def test_features_of_another_front_end_are_refused():
+    model, maps, _ = _model_with_bank()
+    fp = model.front_fingerprint()
+    # the fingerprint covers the front end's weights and BN statistics
+    # and nothing else, and depends on where the detector is cut
+    model.neck.deblocks[0][0].weight.data.add_(1.)
+    assert model.front_fingerprint() == fp
+    feats = [m[None] for m in maps]
+    ok = _samples(1, False)
+    ok[0].set_metainfo(dict(front_sha256=fp, feature_dir='feats'))
+    model.loss_unlabeled_features(feats, ok)
+    assert model._front_checked == {'stored features feats'}
+    other, _, _ = _model_with_bank()
+    other.voxel_encoder.pfn_layers[0].norm.running_mean.add_(0.5)
+    assert other.front_fingerprint() != fp
+    with pytest.raises(ValueError, match='load_from must be the stage-1 '
+                       'checkpoint'):
+        other.loss_unlabeled_features(feats, ok)
+    assert _model('backbone').front_fingerprint() != _model(
+        'scatter').front_fingerprint()
+
+
 def test_raw_point_mean_teacher_trains_the_front_end():
     model = _model(unlabeled_input='points', fgt=None)
     model.train()

@@ -18,7 +18,9 @@ C and D also run with Eq. 1's distance taken to the nearest background
 centroid instead of the mean (the paper's introduction's reading).
 The control (data/biased_voc_control: the stripe never lies under a train
 in training) runs A and the baseline D. Finished steps are reused
-(delete their directories, or pass --rerun, to run them again).
+(delete their directories, or pass --rerun, to run them again); a training
+step is finished once its ``done`` marker is written after a successful run,
+so an interrupted run is trained again rather than reused half-trained.
 """
 import argparse
 import json
@@ -38,7 +40,7 @@ from leaderboard import (  # noqa: E402
     last_metric,
     run_tool,
     test_metrics,
-    train_run,
+    train_once,
     write_outputs,
 )
 
@@ -54,8 +56,7 @@ SEG_METRICS = ('mIoU', 'IoU.background', 'IoU.train', 'IoU.person',
 
 def stage_a(data: str, seed: int, wd: str, rerun: bool) -> dict:
     cam_dir = osp.join(wd, 'cam')
-    if not done(osp.join(cam_dir, 'last_checkpoint'), rerun):
-        train_run(CAM, seed, cam_dir, ['--cfg-options'] + data_opts(data))
+    train_once(CAM, seed, cam_dir, rerun, data_opts(data))
     seeds = osp.join(wd, 'seeds')
     test_dir = osp.join(wd, 'seeds_test')
     if not done(osp.join(test_dir, 'done'), rerun):
@@ -70,10 +71,9 @@ def stage_a(data: str, seed: int, wd: str, rerun: bool) -> dict:
 
 def stage_d(config: str, labels: str, data: str, seed: int, run_dir: str,
             rerun: bool) -> dict:
-    if not done(osp.join(run_dir, 'last_checkpoint'), rerun):
-        train_run(config, seed, run_dir,
-                  ['--cfg-options'] + data_opts(data) +
-                  [f'train_dataloader.dataset.label_dir={labels}'])
+    train_once(config, seed, run_dir, rerun,
+               data_opts(data) +
+               [f'train_dataloader.dataset.label_dir={labels}'])
     return {m: last_metric(run_dir, m) for m in SEG_METRICS}
 
 
@@ -84,9 +84,8 @@ def run_seed(seed: int, work_dir: str, rerun: bool) -> dict:
     start = time.time()
     seed_metrics = stage_a(data, seed, wd, rerun)
     uss_dir = osp.join(wd, 'uss')
-    if not done(osp.join(uss_dir, 'last_checkpoint'), rerun):
-        train_run(USS, seed, uss_dir,
-                  ['--cfg-options'] + data_opts(data, ('train_dataloader', )))
+    train_once(USS, seed, uss_dir, rerun,
+               data_opts(data, ('train_dataloader', )))
     feats = osp.join(wd, 'features')
     if not done(osp.join(feats, 'meta.json'), rerun):
         run_tool([osp.join('tools', 'mars', 'extract_features.py'), DEBIAS,

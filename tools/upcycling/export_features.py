@@ -115,6 +115,7 @@ def main(argv=None):
         split=model.split, pc_range=pc_range, shapes=shapes,
         dtype='float16', checkpoint=osp.abspath(args.checkpoint),
         checkpoint_sha256=_sha256(args.checkpoint),
+        front_sha256=model.front_fingerprint(),
         num_scenes=len(data_list),
         bytes_per_scene_features=feat_bytes / n,
         bytes_per_scene_points=raw_bytes / n)
@@ -142,7 +143,8 @@ def main(argv=None):
                              minlength=len(cfg.get('class_names', [])))
         path = osp.join(out_dir, 'fgt_bank.pth')
         torch.save(dict(bank=bank, classes=list(cfg.get('class_names', [])),
-                        checkpoint_sha256=meta['checkpoint_sha256']), path)
+                        checkpoint_sha256=meta['checkpoint_sha256'],
+                        front_sha256=meta['front_sha256']), path)
         print(f'F-GT bank: {len(bank)} objects from {len(labeled)} labeled '
               f'scenes (per class {counts.tolist()}) -> {path}')
     return meta

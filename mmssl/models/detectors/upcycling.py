@@ -10,6 +10,8 @@ on the front end's stored outputs. Unlabeled scenes reach training only
 as those stored features (``tools/upcycling/export_features.py``).
 """
 import copy
+import hashlib
+import logging
 import os.path as osp
 from typing import Dict, List, Optional, Sequence
 
@@ -18,6 +20,7 @@ import torch
 import torch.nn as nn
 from mmdet3d.models.detectors import VoxelNet
 from mmdet3d.structures import LiDARInstance3DBoxes
+from mmengine.logging import print_log
 from mmengine.model import BaseDataPreprocessor
 from mmengine.structures import InstanceData
 
@@ -199,6 +202,7 @@ class UpCycling(VoxelNet):
         self.register_buffer('teacher_ready', torch.tensor(False))
         self._bank = None
         self._db_sampler = None
+        self._front_checked = set()
         if self._frozen_front:
             for name in FRONT_PARTS[split]:
                 getattr(self, name).requires_grad_(False)
@@ -255,6 +259,40 @@ class UpCycling(VoxelNet):
                                len(batch_inputs_dict['points']))
         return [[f[i] for f in feats] for i in range(feats[0].shape[0])]
 
+    def front_fingerprint(self) -> str:
+        """sha256 of the front end's weights and buffers (in key order):
+        the export tool stores it with the features, training checks it,
+        so features are never used with another front end than theirs."""
+        digest = hashlib.sha256(self.split.encode())
+        for name in FRONT_PARTS[self.split]:
+            for key, t in sorted(getattr(self, name).state_dict().items()):
+                digest.update(f'{name}.{key}{t.dtype}{tuple(t.shape)}'
+                              .encode())
+                t = t.detach().cpu().contiguous().reshape(-1)
+                digest.update(t.view(torch.uint8).numpy().tobytes())
+        return digest.hexdigest()
+
+    def check_front(self, fingerprint: Optional[str], what: str) -> None:
+        """Refuse stored features (or a bank) exported by another front
+        end than this model's (a wrong ``load_from``); checked once, as the
+        front end is frozen."""
+        if not self._frozen_front or what in self._front_checked:
+            return
+        if fingerprint is None:
+            print_log(f'{what} records no front-end fingerprint (exported '
+                      'by an older mmssl): cannot check that it comes from '
+                      'this model\'s stage-1 checkpoint', logger='current',
+                      level=logging.WARNING)
+        elif fingerprint != self.front_fingerprint():
+            raise ValueError(
+                f'{what} was exported by another front end (fingerprint '
+                f'{fingerprint[:12]}) than this model\'s '
+                f'({self.front_fingerprint()[:12]}): load_from must be the '
+                'stage-1 checkpoint the features were exported with, or '
+                'export them again from this one '
+                '(tools/upcycling/export_features.py)')
+        self._front_checked.add(what)
+
     def train(self, mode: bool = True):
         super().train(mode)
         self.teacher.eval()
@@ -307,9 +345,11 @@ class UpCycling(VoxelNet):
             if not osp.isfile(path):
                 raise FileNotFoundError(
                     f'F-GT bank not found: {path}; write it with '
-                    'tools/upcycling/export_features.py (--bank-ann-file)')
-            self._bank = torch.load(path, map_location='cpu',
-                                    weights_only=True)['bank']
+                    'tools/upcycling/export_features.py (from the config\'s '
+                    'export.labeled_dataset)')
+            bank = torch.load(path, map_location='cpu', weights_only=True)
+            self.check_front(bank.get('front_sha256'), f'F-GT bank {path}')
+            self._bank = bank['bank']
         return self._bank
 
     @property
@@ -430,6 +470,9 @@ class UpCycling(VoxelNet):
                 f'the stored features were cut at split={split!r}, the '
                 f'model at {self.split!r}: export them again with this '
                 'config (tools/upcycling/export_features.py)')
+        meta = samples[0].metainfo
+        self.check_front(meta.get('front_sha256'), 'stored features ' +
+                         str(meta.get('feature_dir', '')))
         with torch.no_grad():
             preds = self._teacher_predict(self.back(feats, teacher=True),
                                           samples)
