@@ -179,6 +179,15 @@ def test_upcycling_through_the_tools(kitti, tmp_path):
                      '--cfg-options'] + feat_opts + SHORT + _semi(1) +
                     [f'load_from={stage1}', 'train_cfg.val_interval=100'])
     assert osp.isfile(tmp_path / 'naive' / 'iter_1.pth')
+    # features (and bank) of another front end than load_from's are
+    # refused: the raw-point arm trained its front end
+    assert bank['front_sha256'] == meta['front_sha256']
+    with pytest.raises(ValueError, match='load_from must be the stage-1'):
+        train_tool.main([UPCYCLING, '--work-dir', str(tmp_path / 'wrong'),
+                         '--cfg-options'] + feat_opts +
+                        fgt_opts(UPCYCLING, feat_dir) + SHORT + _semi(1) +
+                        [f'load_from={tmp_path / "raw" / "iter_1.pth"}',
+                         'train_cfg.val_interval=100'])
 
     metrics = test_tool.main([UPCYCLING, str(ckpt), '--work-dir',
                               str(tmp_path / 'test'), '--cfg-options'] +
