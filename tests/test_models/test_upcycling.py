@@ -157,8 +157,9 @@ def test_features_of_another_front_end_are_refused():
     with pytest.raises(ValueError, match='load_from must be the stage-1 '
                        'checkpoint'):
         other.loss_unlabeled_features(feats, ok)
-    assert _model('backbone').front_fingerprint() != _model(
-        'scatter').front_fingerprint()
+    # ... and on the pillar grid (a changed voxel size)
+    model.data_preprocessor.voxel_layer.voxel_size = [0.5, 0.5, 4]
+    assert model.front_fingerprint() != fp
 
 
 def test_raw_point_mean_teacher_trains_the_front_end():

@@ -260,10 +260,15 @@ class UpCycling(VoxelNet):
         return [[f[i] for f in feats] for i in range(feats[0].shape[0])]
 
     def front_fingerprint(self) -> str:
-        """sha256 of the front end's weights and buffers (in key order):
-        the export tool stores it with the features, training checks it,
+        """sha256 of the front end: the split, the pillar grid (voxel size,
+        range, points per pillar) and the weights and buffers in key order.
+        The export tool stores it with the features, training checks it,
         so features are never used with another front end than theirs."""
-        digest = hashlib.sha256(self.split.encode())
+        vl = self.data_preprocessor.voxel_layer
+        digest = hashlib.sha256(repr((
+            self.split, [float(v) for v in vl.voxel_size],
+            [float(v) for v in vl.point_cloud_range],
+            int(vl.max_num_points))).encode())
         for name in FRONT_PARTS[self.split]:
             for key, t in sorted(getattr(self, name).state_dict().items()):
                 digest.update(f'{name}.{key}{t.dtype}{tuple(t.shape)}'
