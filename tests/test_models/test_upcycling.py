@@ -142,8 +142,8 @@ def test_hybrid_labels_include_pasted_objects():
 def test_features_of_another_front_end_are_refused():
     model, maps, _ = _model_with_bank()
     fp = model.front_fingerprint()
-    # the fingerprint covers the front end's weights and BN statistics
-    # and nothing else, and depends on where the detector is cut
+    # the fingerprint covers the front end's weights and BN statistics,
+    # not the back end's
     model.neck.deblocks[0][0].weight.data.add_(1.)
     assert model.front_fingerprint() == fp
     feats = [m[None] for m in maps]

@@ -288,11 +288,11 @@ class UpCycling(VoxelNet):
                       'by an older mmssl): cannot check that it comes from '
                       'this model\'s stage-1 checkpoint', logger='current',
                       level=logging.WARNING)
-        elif fingerprint != self.front_fingerprint():
+        elif fingerprint != (mine := self.front_fingerprint()):
             raise ValueError(
                 f'{what} was exported by another front end (fingerprint '
                 f'{fingerprint[:12]}) than this model\'s '
-                f'({self.front_fingerprint()[:12]}): load_from must be the '
+                f'({mine[:12]}): load_from must be the '
                 'stage-1 checkpoint the features were exported with, or '
                 'export them again from this one '
                 '(tools/upcycling/export_features.py)')
