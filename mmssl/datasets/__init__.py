@@ -8,7 +8,7 @@ from .bev_features import (
 from .bus import BUSDataset, BUSIDataset, mask_to_box, write_bus_coco
 from .cifar import CIFAR10Dataset, CIFAR100Dataset
 from .digits import DigitsDataset, digits_split
-from .image_folder import ImageFolderDataset
+from .image_folder import CIFAR10JPEGDataset, ImageFolderDataset
 from .kitti import (
     KITTI_CLASSES,
     kitti_infos,
@@ -26,7 +26,8 @@ from .wsss import BiasedVOCDataset, COCOWSSSDataset, VOCWSSSDataset
 
 __all__ = [
     'BaseClsDataset', 'CIFAR10Dataset', 'CIFAR100Dataset', 'DigitsDataset',
-    'digits_split', 'ImageFolderDataset', 'CUBDataset', 'VOCBoxClsDataset',
+    'digits_split', 'ImageFolderDataset', 'CIFAR10JPEGDataset', 'CUBDataset',
+    'VOCBoxClsDataset',
     'MSDDataset', 'VOCWSSSDataset', 'BiasedVOCDataset', 'COCOWSSSDataset',
     'BUSDataset', 'BUSIDataset', 'mask_to_box', 'write_bus_coco',
     'BEVFeatureDataset', 'SemiDet3DDataset', 'semi_det3d_collate',

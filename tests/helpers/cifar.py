@@ -62,3 +62,38 @@ def write_cifar100(root, num_classes=100, per_class=2, test_per_class=1):
                               for c in range(num_classes)],
         b'coarse_label_names': [f'coarse{c}'.encode() for c in range(20)]})
     return folder
+
+
+CIFAR10_NAMES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog',
+                 'frog', 'horse', 'ship', 'truck')
+
+
+def write_cifar10_jpeg(root, train_per_class=6, test_per_class=3):
+    """A tiny CIFAR-10 in the JPEG-folder layout
+    ``root/{train,test}/<class>/NNNN.jpg`` (32x32 images whose mean colour
+    encodes the class)."""
+    import cv2
+    for split, n in (('train', train_per_class), ('test', test_per_class)):
+        for c, name in enumerate(CIFAR10_NAMES):
+            folder = root / split / name
+            folder.mkdir(parents=True)
+            for i in range(n):
+                img = np.full((32, 32, 3), 20 * c + i, np.uint8)
+                cv2.imwrite(str(folder / f'{i:04d}.jpg'), img)
+    return root
+
+
+def shared_dataset(name: str):
+    """A real dataset for tests: ``data/<name>`` in the repository (as a
+    user links it), else the team's shared copy beside the checkout;
+    skips the test, saying so, when neither exists."""
+    import os.path as osp
+
+    import pytest
+    root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    for path in (osp.join(root, 'data', name),
+                 osp.join(osp.dirname(root), 'shared', 'data', name)):
+        if osp.isdir(path):
+            return path
+    pytest.skip(f'real dataset {name!r} not found: link it at data/{name} '
+                '(or provide ../shared/data/ beside the checkout)')

@@ -2,6 +2,7 @@
 import copy
 from typing import Optional, Sequence
 
+import numpy as np
 from mmengine.dataset import Compose
 from torch.utils.data import ConcatDataset, Dataset
 
@@ -12,6 +13,25 @@ from .splits import load_split, make_openset_split, make_ssl_split
 
 def _build(dataset):
     return DATASETS.build(dataset) if isinstance(dataset, dict) else dataset
+
+
+def _with_seen_classes(split: dict, labels, seen_classes,
+                       path: str) -> dict:
+    """A split read from a file, used with ``seen_classes``: its labeled
+    samples must all be of seen classes."""
+    seen = sorted(int(c) for c in seen_classes)
+    if split.get('seen_classes') is not None:
+        if sorted(split['seen_classes']) != seen:
+            raise ValueError(
+                f'split file {path} was made for seen_classes='
+                f'{split["seen_classes"]}, the config has {seen}')
+        return split
+    lab = np.asarray(labels)[np.asarray(split['labeled'], dtype=np.int64)]
+    bad = sorted(set(lab.tolist()) - set(seen))
+    if bad:
+        raise ValueError(f'split file {path} labels samples of classes {bad}'
+                         f', which are not in seen_classes={seen}')
+    return dict(split, seen_classes=seen)
 
 
 @DATASETS.register_module()
@@ -49,6 +69,14 @@ class SemiSplitDataset(Dataset):
             its classic CV benchmarks (``include_lb_to_ulb=True``). The
             split itself (and its file) keeps the two sides disjoint.
             Defaults to False (the mmssl digits protocol).
+        num_labels (int, optional): Open-set: draw this many labels
+            uniformly from the seen-class samples instead of
+            ``num_labels_per_class`` per class (WAD's official draw).
+        log_true_labels (bool): Unlabeled samples carry their true label
+            as ``true_label`` in the data sample's metainfo (seen classes
+            as ``0..K-1``, unseen ones as -1), for the heads' diagnostics
+            only (mask ratios on seen vs unseen images, pseudo-label
+            accuracy); no loss reads it. Defaults to False.
     """
 
     def __init__(self,
@@ -61,7 +89,9 @@ class SemiSplitDataset(Dataset):
                  unseen_ratio: Optional[float] = None,
                  pipeline: Sequence = (),
                  split: Optional[dict] = None,
-                 include_labeled_in_unlabeled: bool = False):
+                 include_labeled_in_unlabeled: bool = False,
+                 num_labels: Optional[int] = None,
+                 log_true_labels: bool = False):
         if subset not in ('labeled', 'unlabeled'):
             raise ValueError(f"subset must be 'labeled' or 'unlabeled', got "
                              f'{subset!r}')
@@ -72,16 +102,25 @@ class SemiSplitDataset(Dataset):
             self.split = split
         elif split_file:
             self.split = load_split(split_file, labels)
+            if seen_classes is not None:
+                self.split = _with_seen_classes(self.split, labels,
+                                                seen_classes, split_file)
         elif seen_classes is not None:
             self.split = make_openset_split(labels, seen_classes,
                                             num_labels_per_class, seed,
-                                            unseen_ratio)
+                                            unseen_ratio, num_labels)
         else:
+            if num_labels is not None:
+                raise ValueError('num_labels (a total, drawn at random) '
+                                 'needs seen_classes; a standard split '
+                                 'takes num_labels_per_class')
             self.split = make_ssl_split(labels, num_labels_per_class, seed)
         self.indices = list(self.split[subset])
         self.include_labeled_in_unlabeled = include_labeled_in_unlabeled
         if subset == 'unlabeled' and include_labeled_in_unlabeled:
             self.indices = sorted(self.indices + list(self.split['labeled']))
+        self.log_true_labels = log_true_labels
+        self._labels = labels if log_true_labels else None
         self.label_map = None
         metainfo = copy.deepcopy(self.dataset.metainfo)
         if self.split.get('seen_classes') is not None:
@@ -106,7 +145,12 @@ class SemiSplitDataset(Dataset):
     def get_data_info(self, idx: int) -> dict:
         info = copy.deepcopy(self.dataset.get_data_info(self.indices[idx]))
         if self.subset == 'unlabeled':
-            info.pop('gt_label', None)
+            label = info.pop('gt_label', None)
+            if self.log_true_labels and label is not None:
+                label = int(label)
+                if self.label_map is not None:
+                    label = self.label_map.get(label, -1)
+                info['true_label'] = label
         elif self.label_map is not None:
             info['gt_label'] = self.label_map[int(info['gt_label'])]
         info['sample_idx'] = idx
@@ -181,7 +225,8 @@ class SemiDataset(ConcatDataset):
         labeled_pipeline (list): Transforms of labeled samples.
         unlabeled_pipeline (list): Transforms of unlabeled samples.
         num_labels_per_class, seed, split_file, seen_classes, unseen_ratio,
-        include_labeled_in_unlabeled: See :class:`SemiSplitDataset`.
+        include_labeled_in_unlabeled, num_labels, log_true_labels: See
+        :class:`SemiSplitDataset`.
     """
 
     def __init__(self,
@@ -193,14 +238,18 @@ class SemiDataset(ConcatDataset):
                  split_file: Optional[str] = None,
                  seen_classes: Optional[Sequence[int]] = None,
                  unseen_ratio: Optional[float] = None,
-                 include_labeled_in_unlabeled: bool = False):
+                 include_labeled_in_unlabeled: bool = False,
+                 num_labels: Optional[int] = None,
+                 log_true_labels: bool = False):
         labeled = SemiSplitDataset(
             _build(dataset), 'labeled', num_labels_per_class, seed,
-            split_file, seen_classes, unseen_ratio, labeled_pipeline)
+            split_file, seen_classes, unseen_ratio, labeled_pipeline,
+            num_labels=num_labels)
         unlabeled = SemiSplitDataset(
             labeled.dataset, 'unlabeled', pipeline=unlabeled_pipeline,
             split=labeled.split,
-            include_labeled_in_unlabeled=include_labeled_in_unlabeled)
+            include_labeled_in_unlabeled=include_labeled_in_unlabeled,
+            log_true_labels=log_true_labels)
         super().__init__([labeled, unlabeled])
         self.split = labeled.split
 

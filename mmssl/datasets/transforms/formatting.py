@@ -27,7 +27,7 @@ class PackClsInputs(BaseTransform):
     def __init__(self,
                  meta_keys: Sequence[str] = ('sample_idx', 'img_path',
                                              'ori_shape', 'img_shape',
-                                             'source_idx')):
+                                             'source_idx', 'true_label')):
         self.meta_keys = tuple(meta_keys)
 
     def transform(self, results: dict) -> dict:
