@@ -1,4 +1,6 @@
 # FixMatch, CIFAR-100 with 10,000 labels (100 per class); otherwise as the
 # 400-label config (USB `fixmatch_cifar100_10000_0.yaml`).
 _base_ = ['./fixmatch_wrn-28-8_1m_cifar100-400.py']
-train_dataloader = dict(dataset=dict(num_labels_per_class=100))
+num_labels_per_class = 100
+train_dataloader = dict(
+    dataset=dict(num_labels_per_class=num_labels_per_class))

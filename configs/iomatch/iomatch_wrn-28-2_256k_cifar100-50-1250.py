@@ -33,6 +33,8 @@ model = dict(
         da_len=128,
         op_warmup_iters=1024))
 optim_wrapper = dict(optimizer=dict(weight_decay=1e-3))
-train_dataloader = dict(dataset=dict(num_labels_per_class=25))
+num_labels_per_class = 25
+train_dataloader = dict(
+    dataset=dict(num_labels_per_class=num_labels_per_class))
 train_cfg = dict(max_iters=max_iters, val_interval=1024)
 default_hooks = dict(checkpoint=dict(interval=1024))

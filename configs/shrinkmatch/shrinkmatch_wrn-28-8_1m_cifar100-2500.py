@@ -35,4 +35,6 @@ model = dict(
         # ShrinkMatch's BackBone: PyTorch's default init for fc too.
         init_cfg=None))
 optim_wrapper = dict(optimizer=dict(weight_decay=1e-3))
-train_dataloader = dict(dataset=dict(num_labels_per_class=25))
+num_labels_per_class = 25
+train_dataloader = dict(
+    dataset=dict(num_labels_per_class=num_labels_per_class))

@@ -1,4 +1,6 @@
 # The supervised-only digits baseline with 10 label(s) per class; otherwise
 # as the 4-label config (same split as fixmatch_digits-cnn_2k_digits-10.py).
 _base_ = ['./supervised_digits-cnn_2k_digits-4.py']
-train_dataloader = dict(dataset=dict(num_labels_per_class=10))
+num_labels_per_class = 10
+train_dataloader = dict(
+    dataset=dict(num_labels_per_class=num_labels_per_class))

@@ -23,7 +23,9 @@ KNOWN_KEYS = (
     'val_pipeline', 'dataset_type', 'data_root', 'weak_pipeline',
     'strong_pipeline', 'labeled_pipeline', 'unlabeled_pipeline',
     'branch_field', 'data_seed', 'num_labels_per_class',
-    'labeled_batch_size', 'mu', 'max_iters')
+    'labeled_batch_size', 'mu', 'max_iters', 'uratio', 'ema_m', 'p_cutoff',
+    'T', 'lambda_u', 'ulb_loss_ratio', 'num_labels', 'num_train_iter',
+    'num_eval_iter', 'eval_batch_size', 'num_labeled')
 
 
 def check_top_level_keys(cfg: Config) -> None:
@@ -52,11 +54,16 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
     Returns:
         Config: The merged config.
     """
+    from .usb_keys import apply_knobs, split_knobs
     if not osp.isfile(path):
         raise FileNotFoundError(f'config file not found: {path}')
     cfg = Config.fromfile(path)
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
+    knobs, options = split_knobs(cfg_options)
+    if options:
+        cfg.merge_from_dict(options)
+    # Top-level knobs (mu, max_iters, USB's uratio / ema_m / p_cutoff ...)
+    # take effect everywhere they decide, or fail (mmssl.utils.usb_keys).
+    apply_knobs(cfg, knobs, options)
     check_top_level_keys(cfg)
     return cfg
 
