@@ -18,7 +18,8 @@ IOMATCH = osp.join(ROOT, 'configs', 'iomatch',
 SHRINKMATCH = osp.join(ROOT, 'configs', 'shrinkmatch',
                        'shrinkmatch_digits-cnn_2k_digits-4.py')
 OPENSET_KEYS = {'openset/closed_acc', 'openset/auroc',
-                'openset/balanced_acc'}
+                'openset/balanced_acc', 'openset/unknown_recall',
+                'openset/seen_rejected'}
 
 
 def _short(path, work_dir, iters):

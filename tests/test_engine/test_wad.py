@@ -60,7 +60,8 @@ def teacher(tmp_path_factory):
 def test_stages_run_and_save_their_outputs(teacher):
     assert osp.basename(teacher['ckpt']) == 'iter_20.pth'
     assert set(teacher['metrics']) == {
-        'openset/closed_acc', 'openset/auroc', 'openset/balanced_acc'}
+        'openset/closed_acc', 'openset/auroc', 'openset/balanced_acc',
+        'openset/unknown_recall', 'openset/seen_rejected'}
     k1 = json.load(open(teacher['run'] / 'knowledge' / 'round1.json'))
     k2 = json.load(open(teacher['run'] / 'knowledge' / 'round2.json'))
     assert k1['teacher'] == teacher['ckpt']
@@ -75,6 +76,43 @@ def test_stages_run_and_save_their_outputs(teacher):
     added = ckpt['message_hub']['runtime_info']['wad_added']
     # Saved at the end of round 2's training, before its transfer.
     assert len(added) == moved
+
+
+def test_knowledge_diagnostics_from_true_labels(teacher):
+    k1 = json.load(open(teacher['run'] / 'knowledge' / 'round1.json'))
+    diag = k1['diagnostics']
+    # recompute from the saved knowledge and the digits labels
+    from mmssl.datasets import DigitsDataset
+    labels = DigitsDataset(split='train', seed=0).get_gt_labels()
+    split = json.load(open(teacher['run'] / 'split.json'))
+    order = split['labeled'] + split['unlabeled']
+    true = labels[[order[i] for i in k1['unlabeled']]]
+    unseen = true >= 6
+    w = torch.tensor(k1['weights'])
+    assert diag['unseen_fraction'] == pytest.approx(unseen.mean())
+    assert diag['unseen_weight_share'] == pytest.approx(
+        float(w[torch.from_numpy(unseen)].sum() / w.sum()), abs=1e-5)
+    pseudo = torch.tensor(k1['pseudo_labels'])
+    seen = torch.from_numpy(~unseen)
+    acc = float((pseudo[seen] == torch.from_numpy(true)[seen]).float()
+                .mean() * 100)
+    assert diag['teacher_anchor_acc'] == pytest.approx(acc, abs=1e-4)
+    assert 0 <= diag['raw_pixel_anchor_acc'] <= 100
+    assert 'raw_pixel_anchor_acc' not in json.load(open(
+        teacher['run'] / 'knowledge' / 'round2.json'))['diagnostics']
+
+
+def test_uniform_weights_ablation(teacher, tmp_path):
+    cfg = _wad_cfg(tmp_path, teacher['cfg_path'], teacher['ckpt'], iters=2,
+                   rounds=1)
+    cfg.train_cfg.uniform_weights = True
+    Runner.from_cfg(cfg).train()
+    k1 = json.load(open(tmp_path / 'knowledge' / 'round1.json'))
+    ref = json.load(open(teacher['run'] / 'knowledge' / 'round1.json'))
+    assert set(k1['weights']) == {1.0}
+    assert k1['pseudo_labels'] == ref['pseudo_labels']
+    assert k1['diagnostics']['unseen_weight_share'] == pytest.approx(
+        k1['diagnostics']['unseen_fraction'])
 
 
 def test_teacher_checkpoint_is_reusable_by_path(teacher, tmp_path):

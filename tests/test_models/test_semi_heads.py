@@ -166,3 +166,71 @@ def test_semi_classifier_clear_errors_and_warning():
     MMLogger.get_instance('mmssl-test-warn')
     losses = model(**plain, mode='loss')
     assert 'loss_u' not in losses and model._warned_plain
+
+
+def _unlabeled(true):
+    out = []
+    for t in true:
+        s = ClsDataSample()
+        if t is not None:
+            s.set_metainfo(dict(true_label=t))
+        out.append(s)
+    return out
+
+
+def _open_head(type_, **kwargs):
+    """A 3-class head on 12-d features whose logits are the first 3."""
+    head = MODELS.build(dict(type=type_, num_classes=3, in_channels=12,
+                             **kwargs))
+    with torch.no_grad():
+        head.fc.weight.zero_()
+        head.fc.weight[:, :3] = torch.eye(3)
+        head.fc.bias.zero_()
+    return head.train()
+
+
+@pytest.mark.parametrize('type_, kwargs', [
+    ('FixMatchHead', dict(p_cutoff=0.95)),
+    ('IOMatchHead', dict(p_cutoff=0.95, dist_align=False,
+                         op_warmup_iters=0)),
+    ('ShrinkMatchHead', dict(p_cutoff=0.95, dist_align=None)),
+])
+def test_true_labels_are_logged_never_trained_on(type_, kwargs):
+    torch.manual_seed(0)
+    weak = torch.tensor([[10., 0., 0.],   # certain, right (seen class 0)
+                         [0., 9., 0.],    # certain, wrong (true class 2)
+                         [3., 2.5, -3.],  # uncertain, seen
+                         [8., 0., 0.]])   # certain, an unseen image (-1)
+    strong = torch.randn(4, 3)
+    feats = torch.cat([torch.zeros(2, 3), weak, strong])
+    feats = (torch.cat([feats, torch.rand(10, 9)], 1), )
+    sup = _samples([0, 1])
+    true = [0, 2, 1, -1]
+    torch.manual_seed(1)
+    plain_head = _open_head(type_, **kwargs)
+    torch.manual_seed(1)
+    diag_head = _open_head(type_, **kwargs)
+    plain = plain_head.loss_semi(
+        feats, (2, 4, 4), dict(sup=sup, unsup_weak=_unlabeled([None] * 4)))
+    logged = diag_head.loss_semi(
+        feats, (2, 4, 4), dict(sup=sup, unsup_weak=_unlabeled(true)))
+    # the losses do not depend on the true labels
+    for key, value in plain.items():
+        if key.startswith('loss'):
+            assert torch.equal(value, logged[key]), key
+    assert not any(k.endswith('_seen') for k in plain)
+    # accuracy of the argmax pseudo labels on the 3 seen images: 1 of 3
+    assert logged['pl_acc'].item() == pytest.approx(100 / 3)
+    if type_ == 'FixMatchHead':
+        assert logged['util_ratio_seen'].item() == pytest.approx(2 / 3)
+        assert logged['util_ratio_unseen'].item() == 1.0
+        assert logged['util_ratio_pl_acc'].item() == pytest.approx(50.0)
+    if type_ == 'IOMatchHead':
+        assert {'in_mask_seen', 'in_mask_unseen', 'selected_seen',
+                'selected_unseen', 'q_unknown_unseen'} <= set(logged)
+    if type_ == 'ShrinkMatchHead':
+        assert logged['util_ratio_pl_acc'].item() == pytest.approx(50.0)
+        # the uncertain seen image (top-1 class 0, true class 1): its
+        # shrink removes the rank-2 class, which is the true one
+        assert logged['shrink_ratio_seen'].item() == pytest.approx(1 / 3)
+        assert logged['shrink_true_removed'].item() == 100.0

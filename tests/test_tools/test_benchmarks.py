@@ -267,3 +267,64 @@ def test_upcycling_benchmark_table_and_options(tmp_path):
     raw = ub.kitti_opts('points', '/d', tag)
     assert 'train_dataloader.dataset.unlabeled.data_root=/d/' in raw
     assert not any('feature_dir' in o for o in raw)
+
+
+def test_cifar10_cpu_suite_tables_gates_and_metafiles(tmp_path):
+    """The cifar10-cpu suite collects finished runs (fake ones here),
+    writes a table per setting with its gate, the diagnostics read from
+    the logs, and OpenMMLab metafiles whose configs exist."""
+    import yaml
+    lb = _load('leaderboard')
+    suite = _load('cifar_suite')
+    work = tmp_path / 'runs'
+    for setting in suite.SETTINGS:
+        for k, (arm, config) in enumerate(setting['arms']):
+            for seed in (0, 1):
+                run = work / osp.splitext(osp.basename(config))[0] / \
+                    f'seed{seed}'
+                (run / 'x' / 'vis_data').mkdir(parents=True)
+                values = {m: 50.0 + 10 * k + seed for m in
+                          setting['metrics']}
+                json.dump(dict(config=config, seed=seed, values=values,
+                               wall_time_s=100.0 + seed),
+                          open(run / 'result.json', 'w'))
+                with open(run / 'x' / 'vis_data' / 'scalars.json',
+                          'w') as f:
+                    for i in range(8):
+                        f.write(json.dumps(dict(
+                            loss=1.0, util_ratio_seen=i / 10,
+                            in_mask_unseen=0.5, step=i)) + '\n')
+    out = tmp_path / 'out'
+    lb.main(['--suite', 'cifar10-cpu', '--collect', '--seeds', '0', '1',
+             '--no-sklearn', '--work-dir', str(work), '--out-dir', str(out)])
+    md = (out / 'cifar10_cpu_leaderboard.md').read_text()
+    assert md.count('## ') == 3
+    # FixMatch (k=1) vs supervised (k=0): +10 on both seeds
+    assert 'Gate: FixMatch - Supervised on top-1: 10.00 ± 0.00 points ' \
+        '(2 of 2 seeds above 0)' in md
+    assert '| ShrinkMatch | 70.50 ± 0.50 | 0 1 | 100 |' in md
+    # the last quarter of the 8 logged steps: 0.6 and 0.7
+    assert 'util_ratio_seen 0.650 ± 0.000' in md
+    results = json.load(open(out / 'cifar10_cpu_results.json'))
+    summary = results['summary']
+    models = suite.metafile_models(summary)
+    iomatch = models['configs/iomatch'][0]
+    assert iomatch['In Collection'] == 'IOMatch'
+    res = iomatch['Results'][0]
+    assert res['Dataset'].startswith('CIFAR-10 (JPEG copy), open-set 6/4')
+    assert set(res['Metrics']) >= {'Top 1 Accuracy', 'AUROC',
+                                   'Balanced Accuracy',
+                                   'Top 1 Accuracy std'}
+    gate = [m for m in models['configs/fixmatch']
+            if m['Name'].endswith('inliers')][0]
+    assert gate['In Collection'] == 'FixMatch'
+    written = suite.write_metafiles(summary, root=str(tmp_path))
+    assert 'configs/wad/metafile.yml' in written
+    index = yaml.safe_load(open(tmp_path / 'model-index.yml'))
+    assert 'configs/wad/metafile.yml' in index['Import']
+    for path in written:
+        data = yaml.safe_load(open(tmp_path / path))
+        for model in data['Models']:
+            assert osp.isfile(osp.join(ROOT, model['Config']))
+            for metric in model['Results'][0]['Metrics'].values():
+                assert isinstance(metric, float)

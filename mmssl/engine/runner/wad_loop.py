@@ -100,6 +100,16 @@ class WADLoop(BaseLoop):
         feature_batch_size (int): Teacher batch for features (official
             ``con_batch_size`` 100).
         val_each_round (bool): Evaluate after each round.
+        uniform_weights (bool): The ablation with every weight 1 (the
+            teacher's pseudo labels, no weighting). Defaults to False.
+
+    Diagnostics (true labels used for logging only, never by the
+    algorithm), logged as ``train/wad_*`` scalars and written to the
+    knowledge files: the teacher's nearest-anchor accuracy on the seen
+    unlabeled images (and, in round 1, the same 1-NN rule on raw pixels,
+    which the teacher must beat), the mean weight of seen and unseen
+    images, and the unseen share of the total weight against the unseen
+    share of the unlabeled images.
     """
     restore_rng = True  # RNGStateHook restores the generators on resume
 
@@ -116,7 +126,8 @@ class WADLoop(BaseLoop):
                  labeled_batch_size: int = 32,
                  unlabeled_batch_size: int = 32,
                  feature_batch_size: int = 100,
-                 val_each_round: bool = True):
+                 val_each_round: bool = True,
+                 uniform_weights: bool = False):
         super().__init__(runner, dataloader)
         dataset = self.dataloader.dataset
         if not (hasattr(dataset, 'labeled') and hasattr(dataset, 'split')):
@@ -134,6 +145,7 @@ class WADLoop(BaseLoop):
         self.unlabeled_batch_size = unlabeled_batch_size
         self.feature_batch_size = feature_batch_size
         self.val_each_round = val_each_round
+        self.uniform_weights = uniform_weights
         self._max_iters = rounds * iters_per_round
         self._iter = 0
         self._epoch = 0
@@ -276,6 +288,10 @@ class WADLoop(BaseLoop):
         scores = wad_scores(feats_u, feats_l, labels[labeled],
                             self.num_classes)
         pseudo, weights = wad_pseudo_labels_and_weights(scores)
+        if self.uniform_weights:
+            weights = torch.ones_like(weights)
+        diag = self._diagnostics(rnd, labeled, unlabeled, labels, pseudo,
+                                 weights)
         if self.runner.rank == 0:
             out = osp.join(self.runner.work_dir, 'knowledge')
             os.makedirs(out, exist_ok=True)
@@ -284,8 +300,62 @@ class WADLoop(BaseLoop):
                                teacher=self.teacher_checkpoint,
                                unlabeled=unlabeled,
                                pseudo_labels=pseudo.tolist(),
-                               weights=weights.tolist()), f)
+                               weights=weights.tolist(),
+                               diagnostics=diag), f)
         return dict(zip(unlabeled, zip(pseudo.tolist(), weights.tolist())))
+
+    def _seen_labels(self, idx: List[int]) -> torch.Tensor:
+        """Mapped true labels of images ``idx`` (-1 for unseen classes);
+        for the diagnostics only."""
+        return torch.tensor([self.label_map.get(int(self.true_classes[i]),
+                                                -1) for i in idx])
+
+    def _diagnostics(self, rnd, labeled, unlabeled, labels, pseudo,
+                     weights) -> dict:
+        true = self._seen_labels(unlabeled)
+        seen = true.ge(0)
+        w = weights.float()
+        total = float(w.sum())
+        diag = dict(
+            teacher_anchor_acc=float(pseudo[seen].eq(true[seen]).float()
+                                     .mean() * 100) if seen.any() else None,
+            unseen_fraction=float((~seen).float().mean()),
+            unseen_weight_share=float(w[~seen].sum() / total)
+            if total > 0 else None,
+            mean_weight_seen=float(w[seen].mean()) if seen.any() else None,
+            mean_weight_unseen=float(w[~seen].mean())
+            if (~seen).any() else None)
+        if rnd == 1 and seen.any():
+            diag['raw_pixel_anchor_acc'] = self._raw_pixel_acc(
+                labeled, unlabeled, labels, true)
+        for key, value in diag.items():
+            if value is not None:
+                self.runner.message_hub.update_scalar(f'train/wad_{key}',
+                                                      value)
+        shown = ', '.join(f'{k} {v:.3f}' for k, v in diag.items()
+                          if v is not None)
+        print_log(f'WAD round {rnd} knowledge (true labels, logging only): '
+                  f'{shown}', logger='current')
+        return diag
+
+    def _raw_pixel_acc(self, labeled, unlabeled, labels, true) -> float:
+        """The teacher's rule (nearest labeled anchor by cosine) on raw
+        pixels: the baseline the teacher's features must beat."""
+        def flat(idx):
+            x = self.images[idx].flatten(1).float()
+            x = x - x.mean(1, keepdim=True)
+            return x / (x.norm(dim=1, keepdim=True) + 1e-8)
+
+        anchors = flat(labeled)
+        anchor_labels = labels[labeled]
+        seen_idx = [i for i, t in zip(unlabeled, true.tolist()) if t >= 0]
+        hits = 0
+        for start in range(0, len(seen_idx), 2048):
+            chunk = seen_idx[start:start + 2048]
+            nearest = (flat(chunk) @ anchors.T).argmax(1)
+            hits += int(anchor_labels[nearest].eq(
+                self._seen_labels(chunk)).sum())
+        return hits / max(len(seen_idx), 1) * 100
 
     # ------------------------------------------------------------- training
     def _batch(self, lab_idx, unl_idx, labels, knowledge) -> dict:

@@ -57,6 +57,10 @@ class OpenSetMetric(BaseMetric):
       ground truth. The ``(K+1)``-way prediction of a sample is its
       ``open_pred_label`` when given, else ``K`` if
       ``ood_score > ood_threshold``, else the argmax of ``pred_score``.
+    - ``openset/unknown_recall``: the share of unseen samples whose
+      ``(K+1)``-way prediction is "unseen" (the last term of
+      ``balanced_acc``); ``openset/seen_rejected``: the share of seen
+      samples predicted "unseen". Both ``nan`` without such samples.
 
     A value that is undefined on the evaluated samples (``closed_acc``
     without seen samples, ``auroc`` without both seen and unseen samples) is
@@ -142,6 +146,11 @@ class OpenSetMetric(BaseMetric):
         recalls = [(open_pred[labels == c] == c).mean()
                    for c in np.unique(labels)]
         out['balanced_acc'] = float(np.mean(recalls)) * 100
+        out['unknown_recall'] = float((open_pred[unseen] == k).mean()) * 100 \
+            if unseen.any() else math.nan
+        # Seen-class test images wrongly rejected as unknown.
+        out['seen_rejected'] = float((open_pred[~unseen] == k).mean()) * 100 \
+            if (~unseen).any() else math.nan
         return out
 
     @staticmethod

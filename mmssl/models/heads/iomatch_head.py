@@ -161,6 +161,15 @@ class IOMatchHead(SemiClsHead):
         for key in ('selected_ratio', 'in_mask_ratio', 'p_mask_ratio',
                     'q_mask_ratio'):
             losses[key] = terms[key]
+        # Diagnostics from the true labels (logging only): the masks on
+        # seen vs unseen unlabeled images, pseudo-label accuracy.
+        masks = terms['masks']
+        losses.update(self.diagnostics(
+            self.true_labels(data_samples.get('unsup_weak'),
+                             logits_w.device),
+            logits_w.detach().argmax(1),
+            dict(in_mask=masks['in_mask'], selected=masks['selected'],
+                 q_unknown=masks['q_unknown'])))
         return losses
 
     def unsup_terms(self, logits_w: torch.Tensor, logits_s: torch.Tensor,
@@ -182,6 +191,10 @@ class IOMatchHead(SemiClsHead):
         return dict(
             loss_ui=loss_ui,
             loss_op=loss_op,
+            masks=dict(in_mask=t['in_mask'], selected=selected,
+                       # the open-set target calls it "unknown"
+                       q_unknown=(t['q'].argmax(1).eq(t['q'].size(1) - 1)
+                                  .float() * t['q_mask'])),
             selected_ratio=selected.mean(),
             in_mask_ratio=t['in_mask'].mean(),
             p_mask_ratio=t['p_mask'].mean(),

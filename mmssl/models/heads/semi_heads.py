@@ -71,6 +71,55 @@ class SemiClsHead(LinearClsHead):
                     data_samples))
         return losses
 
+    @staticmethod
+    def true_labels(samples: Optional[List[ClsDataSample]],
+                    device=None) -> Optional[torch.Tensor]:
+        """The true labels of unlabeled samples, for diagnostics only.
+
+        Present when the dataset was built with ``log_true_labels=True``
+        (:class:`~mmssl.datasets.SemiSplitDataset`): seen classes as
+        ``0..K-1``, unseen ones as -1. No loss may read them; heads use
+        them to log mask ratios on seen vs unseen images and pseudo-label
+        accuracy. None when any sample lacks one.
+        """
+        if not samples:
+            return None
+        values = [s.metainfo.get('true_label') for s in samples]
+        if any(v is None for v in values):
+            return None
+        return torch.as_tensor(values, dtype=torch.long, device=device)
+
+    @staticmethod
+    def diagnostics(true: Optional[torch.Tensor], pseudo: torch.Tensor,
+                    masks: Dict[str, torch.Tensor]) -> dict:
+        """Logged values from true labels (diagnostics only).
+
+        For each ``name -> mask`` (B,) of the unlabeled batch:
+        ``<name>_seen`` and ``<name>_unseen`` (mean of the mask over the
+        seen / unseen images; an entry is left out when the batch has none
+        of them) and ``<name>_pl_acc`` (accuracy of ``pseudo`` on the seen
+        images the mask keeps, in %). ``pl_acc`` is the accuracy of
+        ``pseudo`` on all seen images.
+        """
+        if true is None:
+            return {}
+        out = {}
+        seen = true.ge(0)
+        with torch.no_grad():
+            hit = pseudo.eq(true) & seen
+            if seen.any():
+                out['pl_acc'] = hit[seen].float().mean() * 100
+            for name, mask in masks.items():
+                mask = mask.float()
+                if seen.any():
+                    out[f'{name}_seen'] = mask[seen].mean()
+                if (~seen).any():
+                    out[f'{name}_unseen'] = mask[~seen].mean()
+                kept = mask.gt(0) & seen
+                if kept.any():
+                    out[f'{name}_pl_acc'] = hit[kept].float().mean() * 100
+        return out
+
     def unsup_loss(self, logits: Dict[str, torch.Tensor],
                    feats: Dict[str, torch.Tensor],
                    data_samples: Dict[str, List[ClsDataSample]]) -> dict:
@@ -153,4 +202,8 @@ class FixMatchHead(SemiClsHead):
                     logits['ulb_w'].detach().float() / self.T, dim=1)
             loss = -(target * F.log_softmax(logits_s.float(), dim=1)).sum(1)
         loss_u = (loss * mask).mean()
-        return dict(loss_u=self.lambda_u * loss_u, util_ratio=mask.mean())
+        out = dict(loss_u=self.lambda_u * loss_u, util_ratio=mask.mean())
+        out.update(self.diagnostics(
+            self.true_labels(data_samples.get('unsup_weak'), pseudo.device),
+            pseudo, dict(util_ratio=mask)))
+        return out

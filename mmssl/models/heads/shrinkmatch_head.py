@@ -174,6 +174,22 @@ class ShrinkMatchHead(SemiClsHead):
         for key in ('util_ratio', 'ratio_ema', 'shrink_ratio',
                     'removed_classes'):
             losses[key] = terms[key]
+        # Diagnostics from the true labels (logging only): accuracy of the
+        # certain pseudo labels and of the shrunk samples' top-1 target,
+        # and how often the shrink removed the true class.
+        true = self.true_labels(data_samples.get('unsup_weak'),
+                                logits_w.device)
+        diag = terms['diag']
+        losses.update(self.diagnostics(
+            true, diag['top1'], dict(util_ratio=diag['certain'],
+                                     shrink_ratio=diag['shrunk'])))
+        if true is not None:
+            shrunk = diag['shrunk'].gt(0) & true.ge(0)
+            if shrunk.any():
+                rows = torch.nonzero(shrunk).squeeze(1)
+                kept_true = diag['keep'][rows, true[rows]]
+                losses['shrink_true_removed'] = (~kept_true).float().mean() \
+                    * 100
         return losses
 
     def unsup_terms(self, logits_w: torch.Tensor, logits_s: torch.Tensor,
@@ -199,6 +215,9 @@ class ShrinkMatchHead(SemiClsHead):
         return dict(
             loss_u=loss_u,
             loss_shrink=total / batch,
+            diag=dict(top1=probs.argmax(dim=1), certain=mask,
+                      shrunk=(info['weight'] > 0).float(),
+                      keep=info['keep']),
             ratio_ema=torch.tensor(ratio_ema),
             util_ratio=mask.mean(),
             shrink_ratio=(info['weight'] > 0).float().mean(),
