@@ -22,6 +22,7 @@ Examples::
     python tools/benchmark/leaderboard.py configs/fixmatch/x.py --seeds 0 1
     python tools/benchmark/leaderboard.py --suite digits --collect
     python tools/benchmark/leaderboard.py --suite synthetic-cub-wsol
+    python tools/benchmark/leaderboard.py --suite cifar10-cpu  # cifar_suite
 """
 import argparse
 import csv
@@ -239,8 +240,13 @@ def prepare_suite_data(suite: str, work_dir: str) -> None:
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('configs', nargs='*', help='config files')
-    parser.add_argument('--suite', choices=sorted(SUITES),
-                        help='a named list of configs')
+    parser.add_argument('--suite', choices=sorted(SUITES) + ['cifar10-cpu'],
+                        help='a named list of configs; cifar10-cpu is the '
+                        'CIFAR-10 (JPEG copy) suite of cifar_suite.py')
+    parser.add_argument('--settings', nargs='+', default=None,
+                        choices=['standard', 'openset', 'mismatch'],
+                        help='cifar10-cpu: the settings to run (default: '
+                        'all three)')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     parser.add_argument('--work-dir', default='work_dirs/leaderboard',
                         help='runs go to WORK_DIR/<config>/seed<S>')
@@ -256,9 +262,14 @@ def parse_args(argv=None):
     parser.add_argument('--metrics', nargs='+', default=None,
                         help='logged metrics to report (default: the '
                         "suite's, else accuracy/top1)")
+    parser.add_argument('--metafiles', action='store_true',
+                        help='cifar10-cpu: also write the results into '
+                        'configs/<method>/metafile.yml and model-index.yml')
     parser.add_argument('--train-args', nargs=argparse.REMAINDER,
                         default=[], help='passed on to tools/train.py')
     args = parser.parse_args(argv)
+    if args.suite == 'cifar10-cpu':
+        return args
     if args.suite:
         args.configs = SUITES[args.suite] + list(args.configs)
     if args.metrics is None:
@@ -455,6 +466,15 @@ def write_leaderboard(rows: list, out_dir: str, metrics: list,
 def main(argv=None):
     args = parse_args(argv)
     out_dir = args.out_dir or args.work_dir
+    if args.suite == 'cifar10-cpu':
+        sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+        from cifar_suite import run_suite
+        print(run_suite(args.seeds, args.work_dir, out_dir,
+                        collect=args.collect, rerun=args.rerun,
+                        settings=args.settings,
+                        classical=not args.no_sklearn, run_one=run_one,
+                        metafiles=args.metafiles))
+        return
     if args.suite and not args.collect:
         prepare_suite_data(args.suite, args.work_dir)
     rows, digits_labels = [], set()

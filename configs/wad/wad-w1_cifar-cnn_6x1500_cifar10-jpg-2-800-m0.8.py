@@ -1,0 +1,7 @@
+# The WAD ablation with every weight = 1 (the teacher's pseudo labels used
+# without weight-aware distillation), otherwise exactly
+# wad_cifar-cnn_6x1500_cifar10-jpg-2-800-m0.8.py (same split, teacher
+# recipe, student, rounds and transfers). If WAD does not beat it, its
+# weights are not what helps.
+_base_ = ['./wad_cifar-cnn_6x1500_cifar10-jpg-2-800-m0.8.py']
+train_cfg = dict(uniform_weights=True)
