@@ -49,7 +49,7 @@ def _shrink(cfg, tmp_path, root, iters=2):
 def test_there_are_cpu_configs():
     names = {osp.basename(p).split('_')[0] for p in CPU_CONFIGS}
     assert names == {'supervised', 'fixmatch', 'shrinkmatch', 'iomatch'}
-    assert len(CPU_CONFIGS) == 10
+    assert len(CPU_CONFIGS) == 13
 
 
 @pytest.mark.parametrize('path', CPU_CONFIGS,

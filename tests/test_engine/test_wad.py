@@ -7,6 +7,7 @@ import json
 import os.path as osp
 import uuid
 
+import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
@@ -98,6 +99,10 @@ def test_knowledge_diagnostics_from_true_labels(teacher):
                 .mean() * 100)
     assert diag['teacher_anchor_acc'] == pytest.approx(acc, abs=1e-4)
     assert 0 <= diag['raw_pixel_anchor_acc'] <= 100
+    by_class = diag['mean_weight_by_class']
+    for c in np.unique(true):
+        assert by_class[str(int(c))] == pytest.approx(
+            float(w[torch.from_numpy(true == c)].mean()), abs=1e-5)
     assert 'raw_pixel_anchor_acc' not in json.load(open(
         teacher['run'] / 'knowledge' / 'round2.json'))['diagnostics']
 

@@ -298,7 +298,10 @@ def test_cifar10_cpu_suite_tables_gates_and_metafiles(tmp_path):
     lb.main(['--suite', 'cifar10-cpu', '--collect', '--seeds', '0', '1',
              '--no-sklearn', '--work-dir', str(work), '--out-dir', str(out)])
     md = (out / 'cifar10_cpu_leaderboard.md').read_text()
-    assert md.count('## ') == 3
+    assert md.count('## ') == len(suite.SETTINGS)
+    # the official 800-label mismatch setting is a seed-0 gate record only
+    assert ('| FixMatch at mismatch 0 (gate) | ' +
+            ' | '.join(['70.00 ± 0.00'] * 4) + ' | 0 | 100 |') in md
     # FixMatch (k=1) vs supervised (k=0): +10 on both seeds
     assert 'Gate: FixMatch - Supervised on top-1: 10.00 ± 0.00 points ' \
         '(2 of 2 seeds above 0)' in md
@@ -328,3 +331,26 @@ def test_cifar10_cpu_suite_tables_gates_and_metafiles(tmp_path):
             assert osp.isfile(osp.join(ROOT, model['Config']))
             for metric in model['Results'][0]['Metrics'].values():
                 assert isinstance(metric, float)
+
+
+def test_cifar10_cpu_suite_reads_wad_transfers(tmp_path):
+    """The WAD diagnostics add up the transfers of every round from the
+    training log (moved instances and how many have the right class)."""
+    suite = _load('cifar_suite')
+    (tmp_path / 'knowledge').mkdir()
+    for rnd, acc in ((1, 65.0), (2, 60.0)):
+        json.dump(dict(diagnostics=dict(teacher_anchor_acc=acc,
+                                        unseen_weight_share=0.85)),
+                  open(tmp_path / 'knowledge' / f'round{rnd}.json', 'w'))
+    with open(tmp_path / 'train.log', 'w') as f:
+        f.write('12/03 16:15:03 - mmengine - INFO - WAD round 1: moved 2944 '
+                'of 46001 unlabeled instances (alpha 0.064) to the labeled '
+                'set; 1766 of them have the right seen class\n'
+                '12/03 16:19:27 - mmengine - INFO - WAD round 2: moved 56 '
+                'of 43057 unlabeled instances (alpha 0.036) to the labeled '
+                'set; 34 of them have the right seen class\n')
+    diag = suite.wad_diagnostics(str(tmp_path))
+    assert diag['transferred'] == 3000
+    assert diag['transfer_precision'] == pytest.approx(60.0)
+    assert diag['teacher_anchor_acc_r1'] == 65.0
+    assert diag['teacher_anchor_acc_last'] == 60.0

@@ -244,9 +244,10 @@ def parse_args(argv=None):
                         help='a named list of configs; cifar10-cpu is the '
                         'CIFAR-10 (JPEG copy) suite of cifar_suite.py')
     parser.add_argument('--settings', nargs='+', default=None,
-                        choices=['standard', 'openset', 'mismatch'],
+                        choices=['standard', 'openset', 'mismatch',
+                                 'mismatch-50'],
                         help='cifar10-cpu: the settings to run (default: '
-                        'all three)')
+                        'all)')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     parser.add_argument('--work-dir', default='work_dirs/leaderboard',
                         help='runs go to WORK_DIR/<config>/seed<S>')

@@ -336,6 +336,12 @@ class WADLoop(BaseLoop):
                           if v is not None)
         print_log(f'WAD round {rnd} knowledge (true labels, logging only): '
                   f'{shown}', logger='current')
+        # Mean weight per original class (seen and unseen): whether the
+        # weights single out the outlier classes at all.
+        original = self.true_classes[unlabeled]
+        diag['mean_weight_by_class'] = {
+            str(int(c)): float(w[original == c].mean())
+            for c in torch.unique(original)}
         return diag
 
     def _raw_pixel_acc(self, labeled, unlabeled, labels, true) -> float:
