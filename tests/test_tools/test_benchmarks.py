@@ -295,9 +295,22 @@ def test_cifar10_cpu_suite_tables_gates_and_metafiles(tmp_path):
                             loss=1.0, util_ratio_seen=i / 10,
                             in_mask_unseen=0.5, step=i)) + '\n')
     out = tmp_path / 'out'
+    records = tmp_path / 'records'
     lb.main(['--suite', 'cifar10-cpu', '--collect', '--seeds', '0', '1',
-             '--no-sklearn', '--work-dir', str(work), '--out-dir', str(out)])
+             '--no-sklearn', '--work-dir', str(work), '--out-dir', str(out),
+             '--records', str(records)])
     md = (out / 'cifar10_cpu_leaderboard.md').read_text()
+    # every collected run left a record with its config digest, and the
+    # records alone (a fresh clone: no work dir) give the same tables
+    config = suite.SETTINGS[0]['arms'][1][1]
+    record = json.load(open(suite.record_file(str(records), config, 1)))
+    assert record['config_digest'] == suite.config_digest(config)
+    assert record['diagnostics']['util_ratio_seen'] == pytest.approx(0.65)
+    lb.main(['--suite', 'cifar10-cpu', '--collect', '--seeds', '0', '1',
+             '--no-sklearn', '--work-dir', str(tmp_path / 'empty'),
+             '--out-dir', str(tmp_path / 'out2'), '--records', str(records)])
+    assert (tmp_path / 'out2' / 'cifar10_cpu_leaderboard.md').read_text() \
+        == md
     assert md.count('## ') == len(suite.SETTINGS)
     # the official 800-label mismatch setting is a seed-0 gate record only
     assert ('| FixMatch at mismatch 0 (gate) | ' +
@@ -354,3 +367,39 @@ def test_cifar10_cpu_suite_reads_wad_transfers(tmp_path):
     assert diag['transfer_precision'] == pytest.approx(60.0)
     assert diag['teacher_anchor_acc_r1'] == 65.0
     assert diag['teacher_anchor_acc_last'] == 60.0
+
+
+def test_cifar10_cpu_suite_skips_recorded_runs_and_retrains_stale(tmp_path):
+    """A run with a current record is not trained again; a record whose
+    config changed since (other digest) is stale and the run is
+    trained."""
+    suite = _load('cifar_suite')
+    setting = suite.SETTINGS[0]
+    config = setting['arms'][0][1]
+    records = tmp_path / 'records'
+    suite.write_json(suite.record_file(str(records), config, 0), dict(
+        config=config, seed=0, values={'accuracy/top1': 41.5},
+        wall_time_s=140.0, config_digest=suite.config_digest(config)))
+    trained = []
+
+    def run_one(cfg, seed, run, args):
+        trained.append(cfg)
+        return dict(config=cfg, seed=seed, values={'accuracy/top1': 40.0},
+                    wall_time_s=1.0)
+
+    kwargs = dict(work_dir=str(tmp_path / 'w'), out_dir=str(tmp_path / 'o'),
+                  settings=['standard'], classical=False, run_one=run_one,
+                  records=str(records))
+    md = suite.run_suite([0], **kwargs)
+    assert config not in trained and len(trained) == 2  # the other arms
+    assert '| Supervised | 41.50 ± 0.00 | 0 | 140 |' in md
+    # another config digest: stale, trained again, record replaced
+    path = suite.record_file(str(records), config, 0)
+    stale = json.load(open(path))
+    suite.write_json(path, dict(stale, config_digest='0' * 16))
+    trained.clear()
+    md = suite.run_suite([0], **kwargs)
+    assert config in trained
+    assert '| Supervised | 40.00 ± 0.00 | 0 | 1 |' in md
+    assert json.load(open(path))['config_digest'] == \
+        suite.config_digest(config)

@@ -21,8 +21,15 @@ score of the open-set rows) and, in the standard setting, LabelSpreading on
 a kNN graph of PCA-reduced pixels over labeled + unlabeled images.
 
 Runs go seed by seed (every arm of seed 0 first), so an interrupted suite
-leaves complete tables for its first seeds; finished runs (``result.json``)
-are reused. The diagnostics of each arm (mask ratios on seen vs unseen
+leaves complete tables for its first seeds. Each finished run leaves a
+record (metrics, diagnostics, wall time, the digest of its resolved config)
+in ``tools/benchmark/records/cifar10-cpu/<config>/seed<S>.json``, and the
+classical rows of a seed one in ``.../classical/<setting>/seed<S>.json``;
+the records are committed, so a rerun, on this machine or a fresh clone,
+skips every run that has one and the suite is completed over several
+sessions. A record whose config has changed since (other digest) is stale:
+the run is trained again. Finished runs of the work dir (``result.json``)
+are reused as well. The diagnostics of each arm (mask ratios on seen vs unseen
 images, pseudo-label accuracy, shrink ratios, WAD's weights) are read from
 its logs: means over the last quarter of training, where true labels were
 used for logging only.
@@ -42,6 +49,7 @@ from typing import Dict, List, Optional
 import numpy as np
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+RECORDS = osp.join(ROOT, 'tools', 'benchmark', 'records', 'cifar10-cpu')
 
 ACC = ['accuracy/top1']
 OPENSET = ['openset/closed_acc', 'openset/auroc', 'openset/balanced_acc',
@@ -140,6 +148,35 @@ SHORT = {'accuracy/top1': 'top-1', 'openset/closed_acc': 'closed-set acc',
 def run_dir(work_dir: str, config: str, seed: int) -> str:
     name = osp.splitext(osp.basename(config))[0]
     return osp.join(work_dir, name, f'seed{seed}')
+
+
+def config_digest(config: str) -> str:
+    """Digest of the resolved config (comments and formatting aside)."""
+    import hashlib
+
+    from mmengine.config import Config
+    text = Config.fromfile(osp.join(ROOT, config)).pretty_text
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def record_file(records: str, config: str, seed: int) -> str:
+    name = osp.splitext(osp.basename(config))[0]
+    return osp.join(records, name, f'seed{seed}.json')
+
+
+def read_json(path: str) -> Optional[dict]:
+    if not osp.isfile(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def write_json(path: str, data: dict) -> None:
+    os.makedirs(osp.dirname(path), exist_ok=True)
+    with open(path + '.tmp', 'w') as f:
+        json.dump(data, f, indent=1, sort_keys=True)
+        f.write('\n')
+    os.replace(path + '.tmp', path)
 
 
 def scalar_records(run: str) -> List[dict]:
@@ -431,10 +468,12 @@ def run_suite(seeds, work_dir: str, out_dir: str, collect: bool = False,
               rerun: bool = False, settings: Optional[List[str]] = None,
               classical: bool = True,
               data_root: str = 'data/cifar10-jpg', run_one=None,
-              metafiles: bool = False) -> str:
+              metafiles: bool = False, records: str = RECORDS) -> str:
     """Train (or collect) every arm of every setting for ``seeds``, seed by
-    seed, then write the tables. ``run_one`` is leaderboard.py's (train a
-    config for a seed unless its ``result.json`` exists)."""
+    seed, then write the tables. A run with a current record in
+    ``records`` is not trained again (unless ``rerun``); ``run_one`` is
+    leaderboard.py's (train a config for a seed unless its ``result.json``
+    exists)."""
     import argparse
     chosen = [s for s in SETTINGS if settings is None or s['key'] in
               settings]
@@ -445,6 +484,17 @@ def run_suite(seeds, work_dir: str, out_dir: str, collect: bool = False,
     for i, (seed, setting, arm, config) in enumerate(
             track(todo, desc='cifar10-cpu runs', lines=len(todo))):
         run = run_dir(work_dir, config, seed)
+        digest = config_digest(config)
+        path = record_file(records, config, seed)
+        record = None if rerun else read_json(path)
+        if record is not None and record.get('config_digest') != digest:
+            print(f'[cifar10-cpu] stale record {osp.relpath(path, ROOT)}: '
+                  f'{config} changed since; the run is trained again',
+                  flush=True)
+            record = None
+        if record is not None:
+            results[setting['key']].setdefault(arm, {})[str(seed)] = record
+            continue
         args = argparse.Namespace(metrics=setting['metrics'],
                                   collect=collect, rerun=rerun,
                                   train_args=_train_args(config, seed,
@@ -454,10 +504,13 @@ def run_suite(seeds, work_dir: str, out_dir: str, collect: bool = False,
         result = run_one(config, seed, run, args)
         if result is None:
             continue
-        result = dict(result, diagnostics=diagnostics(config, run))
+        result = dict(result, diagnostics=diagnostics(config, run),
+                      config_digest=digest,
+                      recorded=time.strftime('%Y-%m-%d', time.gmtime()))
+        write_json(path, result)
         results[setting['key']].setdefault(arm, {})[str(seed)] = result
     if classical:
-        add_classical(results, chosen, work_dir, data_root)
+        add_classical(results, chosen, work_dir, data_root, records)
     text = write_tables(results, out_dir)
     if metafiles:
         for path in write_metafiles(summarize(results)):
@@ -466,32 +519,29 @@ def run_suite(seeds, work_dir: str, out_dir: str, collect: bool = False,
 
 
 def add_classical(results: dict, settings: List[dict], work_dir: str,
-                  data_root: str) -> None:
+                  data_root: str, records: str = RECORDS) -> None:
     """Classical rows on the splits the runs saved (first semi-supervised
-    arm of each setting), cached in ``<run>/classical.json``."""
+    arm of each setting), recorded in
+    ``<records>/classical/<setting>/seed<S>.json``."""
     for setting in settings:
         semi = [cfg for arm, cfg in setting['arms'] if 'FixMatch' in arm]
-        for seed_dir in sorted(glob.glob(osp.join(
-                work_dir, osp.splitext(osp.basename(semi[0]))[0], 'seed*'))):
-            seed = int(osp.basename(seed_dir)[4:])
-            if str(seed) not in results[setting['key']].get(
-                    setting['arms'][1][0], {}):
-                continue  # only seeds whose runs are in the table
-            split_file = osp.join(seed_dir, 'split.json')
-            cache = osp.join(seed_dir, 'classical.json')
-            if osp.isfile(cache):
-                with open(cache) as f:
-                    rows = json.load(f)
-            elif osp.isfile(split_file):
+        name = osp.splitext(osp.basename(semi[0]))[0]
+        for seed in sorted(int(s) for s in results[setting['key']].get(
+                setting['arms'][1][0], {})):  # seeds in the table
+            cache = osp.join(records, 'classical', setting['key'],
+                             f'seed{seed}.json')
+            split_file = osp.join(work_dir, name, f'seed{seed}',
+                                  'split.json')
+            rows = read_json(cache)
+            if rows is None and osp.isfile(split_file):
                 with open(split_file) as f:
                     split = json.load(f)
                 data = load_cifar_jpeg(osp.join(ROOT, data_root)
                                        if not osp.isabs(data_root)
                                        else data_root)
                 rows = classical_rows(setting, split, data, seed)
-                with open(cache, 'w') as f:
-                    json.dump(rows, f)
-            else:
+                write_json(cache, rows)
+            if rows is None:
                 continue
             for name, values in rows.items():
                 wall = values.pop('wall_time_s', None)

@@ -266,6 +266,10 @@ def parse_args(argv=None):
     parser.add_argument('--metafiles', action='store_true',
                         help='cifar10-cpu: also write the results into '
                         'configs/<method>/metafile.yml and model-index.yml')
+    parser.add_argument('--records', default=None,
+                        help='cifar10-cpu: the folder of run records that '
+                        'decide what is finished (default: the committed '
+                        'tools/benchmark/records/cifar10-cpu)')
     parser.add_argument('--train-args', nargs=argparse.REMAINDER,
                         default=[], help='passed on to tools/train.py')
     args = parser.parse_args(argv)
@@ -474,7 +478,9 @@ def main(argv=None):
                         collect=args.collect, rerun=args.rerun,
                         settings=args.settings,
                         classical=not args.no_sklearn, run_one=run_one,
-                        metafiles=args.metafiles))
+                        metafiles=args.metafiles,
+                        **({'records': args.records} if args.records
+                           else {})))
         return
     if args.suite and not args.collect:
         prepare_suite_data(args.suite, args.work_dir)
