@@ -117,3 +117,20 @@ def test_wad_cpu_configs_teacher_student_and_ablation(tmp_path, tiny_jpeg):
     diag = results['wad']['diagnostics']
     assert diag['unseen_fraction'] == pytest.approx(0.8, abs=0.02)
     assert 'raw_pixel_anchor_acc' in diag
+
+
+@pytest.mark.parametrize('path', sorted(
+    p for p in glob.glob(osp.join(ROOT, 'configs', 'wad',
+                                  'wad*_cifar-cnn_*cifar10-jpg*.py'))
+    if 'wad-teacher' not in p), ids=osp.basename)
+def test_wad_cpu_teacher_trains_on_the_students_split(path):
+    """Each WAD CPU config names a teacher config drawn on the same split
+    (labels, seen classes, mismatch) as its student."""
+    cfg = load_config(path)
+    teacher = load_config(osp.join(ROOT, cfg.train_cfg.teacher.config))
+    for key in ('num_labels', 'seen_classes', 'unseen_ratio'):
+        assert teacher.train_dataloader.dataset[key] == \
+            cfg.train_dataloader.dataset[key], key
+    # the checkpoint interval follows the round length
+    assert cfg.default_hooks.checkpoint.interval == \
+        cfg.train_cfg.iters_per_round
