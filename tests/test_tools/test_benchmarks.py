@@ -403,3 +403,32 @@ def test_cifar10_cpu_suite_skips_recorded_runs_and_retrains_stale(tmp_path):
     assert '| Supervised | 40.00 ± 0.00 | 0 | 1 |' in md
     assert json.load(open(path))['config_digest'] == \
         suite.config_digest(config)
+
+
+def test_leaderboard_resumes_an_interrupted_run(tmp_path, monkeypatch):
+    """A run killed after a checkpoint is resumed with --resume, and its
+    wall time adds up the attempts."""
+    lb = _load('leaderboard')
+    fake = tmp_path / 'root' / 'tools' / 'train.py'
+    fake.parent.mkdir(parents=True)
+    # first attempt: leaves a checkpoint and dies; second: needs --resume
+    fake.write_text(
+        'import os, sys, time\n'
+        'work = sys.argv[sys.argv.index("--work-dir") + 1]\n'
+        'marker = os.path.join(work, "last_checkpoint")\n'
+        'time.sleep(0.2)\n'
+        'if not os.path.exists(marker):\n'
+        '    open(marker, "w").write("iter_1.pth")\n'
+        '    print("killed"); sys.exit(137)\n'
+        'assert "--resume" in sys.argv, sys.argv\n'
+        'print("resumed", sys.argv[-1])\n')
+    monkeypatch.setattr(lb, 'ROOT', str(tmp_path / 'root'))
+    run = tmp_path / 'run'
+    with pytest.raises(RuntimeError, match='training failed'):
+        lb.train_run('x.py', 0, str(run), ['--cfg-options', 'a=1'])
+    first = json.load(open(run / 'elapsed.json'))['wall_time_s']
+    assert first >= 0.2
+    wall = lb.train_run('x.py', 0, str(run), ['--cfg-options', 'a=1'])
+    assert wall >= first + 0.2
+    log = (run / 'train.log').read_text()
+    assert 'killed' in log and 'resumed a=1' in log

@@ -157,11 +157,16 @@ def run_dir(work_dir: str, config: str, seed: int) -> str:
 
 
 def config_digest(config: str) -> str:
-    """Digest of the resolved config (comments and formatting aside)."""
+    """Digest of the resolved config (comments and formatting aside) and,
+    for WAD, of the teacher config it trains first."""
     import hashlib
 
     from mmengine.config import Config
-    text = Config.fromfile(osp.join(ROOT, config)).pretty_text
+    cfg = Config.fromfile(osp.join(ROOT, config))
+    text = cfg.pretty_text
+    teacher = (cfg.get('train_cfg') or {}).get('teacher')
+    if teacher and teacher.get('config'):
+        text += Config.fromfile(osp.join(ROOT, teacher['config'])).pretty_text
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -120,19 +120,46 @@ WSOL_PRETRAIN_CKPT = 'checkpoints/vit-t-p8_synthetic-cub-pretrain.pth'
 def train_run(config: str, seed: int, run_dir: str,
               extra_args=()) -> float:
     """``tools/train.py CONFIG --seed S --work-dir RUN_DIR``, logged to
-    ``RUN_DIR/train.log``; returns the wall time, raises on failure."""
+    ``RUN_DIR/train.log``; returns the wall time, raises on failure.
+
+    An interrupted run (its ``last_checkpoint`` is there) is resumed with
+    ``--resume``; its wall time is the sum over the attempts, kept up to
+    date in ``RUN_DIR/elapsed.json`` while it trains."""
     os.makedirs(run_dir, exist_ok=True)
     cmd = [sys.executable, osp.join(ROOT, 'tools', 'train.py'), config,
-           '--seed', str(seed), '--work-dir', run_dir] + list(extra_args)
-    print(f'[leaderboard] {" ".join(cmd)}', flush=True)
+           '--seed', str(seed), '--work-dir', run_dir]
+    elapsed_file = osp.join(run_dir, 'elapsed.json')
+    before = 0.0
+    resume = osp.isfile(osp.join(run_dir, 'last_checkpoint'))
+    if resume:
+        cmd.append('--resume')
+        if osp.isfile(elapsed_file):
+            with open(elapsed_file) as f:
+                before = float(json.load(f).get('wall_time_s', 0.0))
+    cmd += list(extra_args)
+    print(f'[leaderboard] {" ".join(cmd)}'
+          + (f' (resuming; {before:.0f} s before)' if resume else ''),
+          flush=True)
+
+    def note_elapsed():
+        with open(elapsed_file, 'w') as f:
+            json.dump(dict(wall_time_s=before + time.time() - start), f)
+
     start = time.time()
-    with open(osp.join(run_dir, 'train.log'), 'w') as log:
-        proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT,
-                              cwd=ROOT)
+    with open(osp.join(run_dir, 'train.log'), 'a' if resume else 'w') as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
+                                cwd=ROOT)
+        while True:
+            try:
+                proc.wait(timeout=15)
+                break
+            except subprocess.TimeoutExpired:
+                note_elapsed()
+    note_elapsed()
     if proc.returncode != 0:
         raise RuntimeError(f'training failed ({config}, seed {seed}); see '
                            f'{osp.join(run_dir, "train.log")}')
-    return time.time() - start
+    return before + time.time() - start
 
 
 def train_once(config: str, seed: int, run_dir: str, rerun: bool,
