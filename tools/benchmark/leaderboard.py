@@ -271,8 +271,8 @@ def parse_args(argv=None):
                         help='a named list of configs; cifar10-cpu is the '
                         'CIFAR-10 (JPEG copy) suite of cifar_suite.py')
     parser.add_argument('--settings', nargs='+', default=None,
-                        choices=['standard', 'openset', 'mismatch',
-                                 'mismatch-50'],
+                        choices=['standard', 'standard-40', 'openset',
+                                 'mismatch', 'mismatch-50'],
                         help='cifar10-cpu: the settings to run (default: '
                         'all)')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
