@@ -206,6 +206,16 @@ def write_json(path: str, data: dict) -> None:
     os.replace(path + '.tmp', path)
 
 
+def environment() -> dict:
+    """Where a record's wall time was measured."""
+    import platform
+
+    import torch
+    return dict(torch=torch.__version__, python=platform.python_version(),
+                cpus=os.cpu_count(), threads=torch.get_num_threads(),
+                machine=platform.processor() or platform.machine())
+
+
 def scalar_records(run: str) -> List[dict]:
     records = []
     for path in sorted(glob.glob(osp.join(run, '*', 'vis_data',
@@ -533,7 +543,8 @@ def run_suite(seeds, work_dir: str, out_dir: str, collect: bool = False,
             continue
         result = dict(result, diagnostics=diagnostics(config, run),
                       config_digest=digest,
-                      recorded=time.strftime('%Y-%m-%d', time.gmtime()))
+                      recorded=time.strftime('%Y-%m-%d', time.gmtime()),
+                      environment=environment())
         write_json(path, result)
         results[setting['key']].setdefault(arm, {})[str(seed)] = result
     if classical:
