@@ -352,8 +352,9 @@ def test_cifar10_cpu_suite_reads_wad_transfers(tmp_path):
     suite = _load('cifar_suite')
     (tmp_path / 'knowledge').mkdir()
     for rnd, acc in ((1, 65.0), (2, 60.0)):
-        json.dump(dict(diagnostics=dict(teacher_anchor_acc=acc,
-                                        unseen_weight_share=0.85)),
+        json.dump(dict(diagnostics=dict(
+            teacher_anchor_acc=acc, unseen_weight_share=0.85,
+            mean_weight_by_class={'0': 0.15, '5': 0.25})),
                   open(tmp_path / 'knowledge' / f'round{rnd}.json', 'w'))
     with open(tmp_path / 'train.log', 'w') as f:
         f.write('12/03 16:15:03 - mmengine - INFO - WAD round 1: moved 2944 '
@@ -367,6 +368,7 @@ def test_cifar10_cpu_suite_reads_wad_transfers(tmp_path):
     assert diag['transfer_precision'] == pytest.approx(60.0)
     assert diag['teacher_anchor_acc_r1'] == 65.0
     assert diag['teacher_anchor_acc_last'] == 60.0
+    assert diag['mean_weight_class5_r1'] == 0.25
 
 
 def test_cifar10_cpu_suite_skips_recorded_runs_and_retrains_stale(tmp_path):

@@ -252,6 +252,10 @@ def wad_diagnostics(run: str) -> dict:
         for key in WAD_DIAGNOSTICS:
             if diag.get(key) is not None:
                 out[f'{key}_{tag}'] = float(diag[key])
+        if tag == 'r1':  # CIFAR-10 class index -> mean weight
+            for c, w in sorted((diag.get('mean_weight_by_class') or
+                                {}).items(), key=lambda kv: int(kv[0])):
+                out[f'mean_weight_class{c}_r1'] = float(w)
     log = osp.join(run, 'train.log')
     if osp.isfile(log):
         moved = right = 0
