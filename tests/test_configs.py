@@ -171,3 +171,24 @@ def test_config_pipelines_build(path, tmp_path):
         return
     # self-supervised pretraining configs have no evaluation loader
     assert found >= (2 if cfg.get('val_dataloader') else 1)
+
+
+def test_model_index_lists_every_metafile_and_their_models_are_real():
+    """model-index.yml imports every configs/*/metafile.yml; each model has
+    a config that exists, a collection of its file, and results whose
+    metrics are numbers (OpenMMLab's metafile format)."""
+    import yaml
+    index = yaml.safe_load(open(osp.join(ROOT, 'model-index.yml')))
+    found = sorted(osp.relpath(p, ROOT) for p in glob.glob(
+        osp.join(ROOT, 'configs', '*', 'metafile.yml')))
+    assert sorted(index['Import']) == found and found
+    for path in found:
+        data = yaml.safe_load(open(osp.join(ROOT, path)))
+        collections = {c['Name'] for c in data['Collections']}
+        for model in data['Models']:
+            assert model['In Collection'] in collections, model['Name']
+            assert osp.isfile(osp.join(ROOT, model['Config'])), model['Name']
+            for result in model['Results']:
+                assert result['Task'] and result['Dataset']
+                assert all(isinstance(v, float)
+                           for v in result['Metrics'].values())

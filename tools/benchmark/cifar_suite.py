@@ -640,7 +640,7 @@ METRIC_KEYS = {'accuracy/top1': 'Top 1 Accuracy',
                'openset/balanced_acc': 'Balanced Accuracy',
                'openset/unknown_recall': 'Unknown Recall'}
 SUITE_COMMAND = ('python tools/benchmark/leaderboard.py --suite cifar10-cpu '
-                 '--work-dir work_dirs/cifar10_cpu')
+                 '--work-dir work_dirs/cifar10_cpu --metafiles')
 
 
 def _collection(arm: str) -> str:
