@@ -25,9 +25,15 @@ def _check_versions() -> None:
 
 _check_versions()
 
-from .utils.checkpoint import register_checkpoint_loaders  # noqa: E402
+from .utils.checkpoint import (  # noqa: E402
+    register_atomic_local_backend,
+    register_checkpoint_loaders,
+)
 
 # Keep torch.load(weights_only=True) and teach it mmengine's checkpoint types.
 register_checkpoint_loaders()
+# Checkpoints are written to a temporary name and renamed: a run killed while
+# saving never leaves a partial checkpoint under the final name.
+register_atomic_local_backend()
 
 __all__ = ['__version__', 'version_info']

@@ -101,8 +101,16 @@ def main(argv=None):
         cfg.auto_scale_lr.enable = True
 
     if args.resume == 'auto':
-        cfg.resume = True
-        cfg.load_from = None
+        # The newest intact checkpoint of the work dir: a partial or
+        # corrupt newest one (a run killed while saving) is skipped with a
+        # warning instead of stopping the resume.
+        from mmssl.utils.checkpoint import find_resume_checkpoint
+        ckpt = find_resume_checkpoint(cfg.work_dir)
+        cfg.resume = ckpt is not None
+        cfg.load_from = ckpt
+        if ckpt is None:
+            print(f'--resume: no intact checkpoint in {cfg.work_dir}; '
+                  'training starts from the beginning')
     elif args.resume is not None:
         cfg.resume = True
         cfg.load_from = args.resume

@@ -148,3 +148,61 @@ def test_mmengine_routes_through_safe_loaders():
     from mmssl.utils import checkpoint as ck
     assert checkpoint_loader_for('work_dirs/x.pth') is ck._load_from_local
     assert checkpoint_loader_for('https://x/y.pth') is ck._load_from_http
+
+
+def test_checkpoint_write_is_atomic(tmp_path, monkeypatch):
+    """A save that fails half-way (disk full, a kill) leaves the previous
+    file of that name intact and no partial file; the error names the
+    path."""
+    import errno
+
+    from mmengine.runner.checkpoint import save_checkpoint
+    path = str(tmp_path / 'iter_4.pth')
+    save_checkpoint({'state_dict': {'w': torch.ones(3)}}, path)
+    before = open(path, 'rb').read()
+
+    def disk_full(fd):
+        raise OSError(errno.ENOSPC, 'No space left on device')
+
+    monkeypatch.setattr(os, 'fsync', disk_full)
+    with pytest.raises(OSError, match='iter_4.pth.*No space left'):
+        save_checkpoint({'state_dict': {'w': torch.zeros(1000)}}, path)
+    assert open(path, 'rb').read() == before
+    assert os.listdir(tmp_path) == ['iter_4.pth']  # no temporary left
+    assert torch.equal(safe_torch_load(path)['state_dict']['w'],
+                       torch.ones(3))
+
+
+def test_resume_skips_a_partial_newest_checkpoint(tmp_path):
+    """A run killed while writing its newest checkpoint (simulated by
+    truncating it): --resume warns, resumes from the previous intact one and
+    finishes with the weights of an uninterrupted run."""
+    from mmssl.utils.checkpoint import (
+        checkpoint_is_intact,
+        find_resume_checkpoint,
+    )
+    ref = _train(small_digits_cfg(str(tmp_path / 'ref'), False, 12, 4))
+    work = str(tmp_path / 'run')
+    cfg = small_digits_cfg(work, False, 12, 4)
+    cfg.custom_hooks = list(cfg.custom_hooks) + [
+        dict(type='InterruptHook', at=8, by_epoch=False)]
+    with pytest.raises(Interrupted):
+        _train(cfg)
+    newest = osp.join(work, 'iter_8.pth')
+    data = open(newest, 'rb').read()
+    with open(newest, 'wb') as f:
+        f.write(data[:len(data) // 3])
+    assert not checkpoint_is_intact(newest)
+    with pytest.warns(UserWarning, match='iter_8.pth is missing, partial'):
+        ckpt = find_resume_checkpoint(work)
+    assert ckpt == osp.join(work, 'iter_4.pth')
+
+    cfg = small_digits_cfg(work, False, 12, 4)
+    cfg.resume, cfg.load_from = True, ckpt
+    resumed = _train(cfg)
+    assert resumed.iter == 12
+    ref_state, state = state_dict_of(ref), state_dict_of(resumed)
+    for key in ref_state:
+        assert torch.equal(state[key], ref_state[key]), key
+    # Nothing to resume from: None (training starts from the beginning).
+    assert find_resume_checkpoint(str(tmp_path / 'empty')) is None

@@ -4,7 +4,7 @@
 mmdet3d 1.4.0 computes the BEV and 3D overlaps of its KITTI metric with a
 ``numba.cuda`` kernel (``kitti_utils/rotate_iou.py``) that is compiled when
 the module is imported, so on a machine without CUDA every BEV/3D
-evaluation dies with ``CudaSupportError`` (../shared/PROBE-MMDET3D.md).
+evaluation dies with ``CudaSupportError``.
 :func:`rotate_iou_cpu_eval` computes the same numbers with mmcv's
 ``box_iou_rotated`` (CPU and GPU kernels), and
 :func:`install_cpu_rotate_iou` puts it where the metric imports the
