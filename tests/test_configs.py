@@ -31,7 +31,7 @@ def test_there_are_configs():
                          ids=lambda p: osp.relpath(p, ROOT))
 def test_config_files_hold_no_imports(path):
     """Imports in `_base_`-style configs break inheritance inside a venv
-    (mmengine 0.10.7, DEPS.md section 5)."""
+    (mmengine 0.10.7)."""
     tree = ast.parse(open(path).read())
     imports = [n for n in ast.walk(tree)
                if isinstance(n, (ast.Import, ast.ImportFrom))]
