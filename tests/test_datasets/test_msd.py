@@ -139,6 +139,64 @@ def test_corrupt_and_truncated_volumes_name_the_file(phantom, tmp_path):
         ds[2]
 
 
+def _write_nifti(path, data, affine=np.eye(4)):
+    """Save ``data`` with ``affine`` written verbatim into the sform (so a
+    singular or non-finite one survives, as in a broken real header)."""
+    hdr = nib.Nifti1Header()
+    hdr.set_data_dtype(data.dtype)
+    hdr['srow_x'], hdr['srow_y'], hdr['srow_z'] = np.asarray(affine)[:3]
+    hdr['sform_code'] = 2
+    nib.save(nib.Nifti1Image(data, None, hdr), str(path))
+    return str(path)
+
+
+def test_non_finite_voxels_name_the_file(tmp_path):
+    """A NaN/Inf in an image or label, or a fractional label, is refused
+    with the file named, instead of segmenting NaNs or failing with
+    ``cannot convert float NaN to integer``."""
+    vol = np.zeros((6, 6, 6), np.float32)
+    seg = np.zeros((6, 6, 6), np.float32)
+    good_img = _write_nifti(tmp_path / 'img.nii.gz', vol)
+    good_seg = _write_nifti(tmp_path / 'seg.nii.gz', seg)
+    out = LoadNiftiFromFile().transform(
+        dict(img_path=good_img, seg_map_path=good_seg))
+    assert out['gt_seg'].dtype == np.int64
+    for value in (np.nan, np.inf):
+        vol[1, 2, 3] = value
+        bad = _write_nifti(tmp_path / 'bad_img.nii.gz', vol)
+        with pytest.raises(ValueError, match=r'bad_img.nii.gz: the image '
+                           r'volume has 1 non-finite voxels.*\(1, 2, 3\)'):
+            LoadNiftiFromFile().transform(dict(img_path=bad))
+    seg[0, 0, 1] = np.nan
+    bad = _write_nifti(tmp_path / 'bad_seg.nii.gz', seg)
+    with pytest.raises(ValueError, match='bad_seg.nii.gz: the label volume '
+                       'has 1 non-finite.*labels must be finite integers'):
+        LoadNiftiFromFile().transform(
+            dict(img_path=good_img, seg_map_path=bad))
+    seg[0, 0, 1] = 1.5
+    bad = _write_nifti(tmp_path / 'frac_seg.nii.gz', seg)
+    with pytest.raises(ValueError, match='frac_seg.nii.gz: the label volume '
+                       'has 1 non-integer voxels.*1.5'):
+        LoadNiftiFromFile().transform(
+            dict(img_path=good_img, seg_map_path=bad))
+
+
+@pytest.mark.parametrize('affine,what', [
+    (np.zeros((4, 4)), 'rank 0'),
+    (np.diag([1., 1., 0., 1.]), 'rank 2'),
+    (np.diag([1., np.nan, 1., 1.]), 'not a finite'),
+])
+def test_singular_affine_names_the_file(affine, what, tmp_path):
+    """A zero/rank-deficient/NaN affine is refused when read, instead of
+    nibabel's ``Unable to find out axis 0.0 in start_ornt`` later."""
+    path = _write_nifti(tmp_path / 'flat.nii.gz',
+                        np.ones((4, 5, 6), np.float32), affine)
+    with pytest.raises(ValueError, match=f'flat.nii.gz: the NIfTI affine '
+                       f'.*{what}.*qform/sform'):
+        Compose([LoadNiftiFromFile(), Orientation('RAS')])(
+            dict(img_path=path))
+
+
 def test_missing_layout_is_explained(tmp_path):
     with pytest.raises(FileNotFoundError, match='Medical Segmentation'):
         MSDDataset(str(tmp_path))

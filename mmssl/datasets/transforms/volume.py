@@ -23,9 +23,54 @@ from scipy import ndimage
 from mmssl.registry import TRANSFORMS
 
 
-def load_nifti(path: str):
+def check_affine(affine: np.ndarray, path: str) -> None:
+    """Raise a ValueError naming ``path`` unless the voxel-to-world part of
+    ``affine`` is finite and invertible (a zero or rank-deficient affine has
+    no orientation, and nibabel fails on it later with an obscure
+    message)."""
+    affine = np.asarray(affine, dtype=np.float64)
+    if affine.shape != (4, 4) or not np.isfinite(affine).all():
+        raise ValueError(f'{path}: the NIfTI affine is not a finite 4 x 4 '
+                         'matrix; fix the qform/sform of the header')
+    sv = np.linalg.svd(affine[:3, :3], compute_uv=False)
+    if sv[0] == 0 or sv[-1] / sv[0] < 1e-6:
+        raise ValueError(
+            f'{path}: the NIfTI affine is singular (its voxel-to-world 3 x 3 '
+            f'part has rank {int((sv > sv[0] * 1e-6).sum())}, not 3), so the '
+            'volume has no orientation; fix the qform/sform of the header')
+
+
+def check_voxels(data: np.ndarray, path: str, kind: str = 'image') -> None:
+    """Raise a ValueError naming ``path`` if ``data`` has NaN or Inf voxels
+    or, for ``kind='label'``, non-integer values."""
+    data = np.asarray(data)
+    if np.issubdtype(data.dtype, np.integer) or data.dtype == bool:
+        return
+    bad = ~np.isfinite(data)
+    if bad.any():
+        first = tuple(int(v) for v in np.argwhere(bad)[0])
+        raise ValueError(
+            f'{path}: the {kind} volume has {int(bad.sum())} non-finite '
+            f'voxels (NaN or Inf, the first at {first}); '
+            + ('labels must be finite integers' if kind == 'label' else
+               'replace them (e.g. with the background intensity)'))
+    if kind == 'label':
+        frac = data != np.rint(data)
+        if frac.any():
+            first = tuple(int(v) for v in np.argwhere(frac)[0])
+            raise ValueError(
+                f'{path}: the label volume has {int(frac.sum())} '
+                f'non-integer voxels (the first, at {first}, is '
+                f'{float(data[first])}); labels must be finite integers')
+
+
+def load_nifti(path: str, kind: str = 'image'):
     """``(array, affine, header)`` of a NIfTI file, with one clear error
-    naming the file when it is missing, truncated or not NIfTI."""
+    naming the file when it is missing, truncated or not NIfTI, when its
+    affine is not finite and invertible, or when its voxels are not finite
+    (``kind='image'``) or not finite integers (``kind='label'``)."""
+    if kind not in ('image', 'label'):
+        raise ValueError(f"kind must be 'image' or 'label', got {kind!r}")
     if not osp.isfile(path):
         raise FileNotFoundError(f'NIfTI file not found: {path}')
     try:
@@ -41,6 +86,8 @@ def load_nifti(path: str):
     if data.ndim != 3:
         raise ValueError(f'{path}: expected a 3-D volume, got shape '
                          f'{data.shape}')
+    check_affine(img.affine, path)
+    check_voxels(data, path, kind)
     return data, img.affine.copy(), img.header
 
 
@@ -68,7 +115,8 @@ class LoadNiftiFromFile(BaseTransform):
             float(v) for v in np.linalg.norm(affine[:3, :3], axis=0))
         results['geometry'] = []
         if self.with_seg and results.get('seg_map_path'):
-            seg, seg_affine, _ = load_nifti(results['seg_map_path'])
+            seg, seg_affine, _ = load_nifti(results['seg_map_path'],
+                                             kind='label')
             if seg.shape != img.shape:
                 raise ValueError(
                     f'label {results["seg_map_path"]} has shape {seg.shape}'
@@ -374,6 +422,6 @@ __all__ = [
     'RandCropByPosNeg', 'RandCropByLabelClasses', 'RandFlip3D',
     'RandIntensityJitter',
     'PackVolumeInputs', 'invert_geometry', 'save_nifti_like', 'load_nifti',
-    'unpack_label'
+    'check_affine', 'check_voxels', 'unpack_label'
 ]
 

@@ -74,7 +74,8 @@ class VolumeSegMetric(BaseMetric):
                 )
                 pred = invert_geometry(unpack_label(pred),
                                        sample['geometry'])
-                gt, affine, _ = load_nifti(sample['seg_map_path'])
+                gt, affine, _ = load_nifti(sample['seg_map_path'],
+                                          kind='label')
                 gt = np.rint(np.asarray(gt)).astype(np.int64)
                 spacing = tuple(np.linalg.norm(affine[:3, :3], axis=0))
             if pred.shape != gt.shape:
