@@ -52,6 +52,26 @@ def parse_args(argv=None):
     return args
 
 
+def check_checkpoint_fits(runner, checkpoint: str) -> None:
+    """Raise unless ``checkpoint``'s weights fit ``runner.model`` exactly.
+
+    mmengine's Runner loads ``load_from`` non-strictly: another model's
+    checkpoint would only log a warning and be tested with random weights.
+    The checkpoint is loaded here once more (weights-only, through the
+    same loaders) and checked key by key and shape by shape.
+    """
+    from mmengine.model import is_model_wrapper
+    from mmengine.runner.checkpoint import _load_checkpoint
+
+    from mmssl.utils.checkpoint import check_weights_fit, state_dict_of
+    model = runner.model
+    if is_model_wrapper(model):
+        model = model.module
+    state = state_dict_of(_load_checkpoint(checkpoint, map_location='cpu'),
+                          checkpoint)
+    check_weights_fit(model, state, checkpoint)
+
+
 def main(argv=None):
     args = parse_args(argv)
 
@@ -104,6 +124,7 @@ def main(argv=None):
     else:
         from mmssl.registry import RUNNERS
         runner = RUNNERS.build(cfg)
+    check_checkpoint_fits(runner, args.checkpoint)
     metrics = runner.test()
     if runner.rank == 0:
         print('test results: ' + ', '.join(

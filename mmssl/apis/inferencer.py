@@ -14,6 +14,7 @@ from mmssl.engine.hooks.visualization_hook import (
 )
 from mmssl.registry import INFERENCERS
 from mmssl.structures import ClsDataSample
+from mmssl.utils.checkpoint import check_weights_fit, state_dict_of
 
 InputType = Union[str, np.ndarray]
 
@@ -31,10 +32,16 @@ class BaseImageInferencer(BaseInferencer):
                  scope: str = 'mmssl',
                  show_progress: bool = False):
         init_default_scope(scope)
+        self._weights = weights
         super().__init__(model=model, weights=weights, device=device,
                          scope=scope, show_progress=show_progress)
 
     def _load_weights_to_model(self, model, checkpoint, cfg) -> None:
+        """Load strictly: another model's checkpoint is an error naming
+        the keys that do not fit (mmengine only warns)."""
+        if checkpoint is not None:
+            path = self._weights or 'the checkpoint'
+            check_weights_fit(model, state_dict_of(checkpoint, path), path)
         super()._load_weights_to_model(model, checkpoint, cfg)
         meta = (checkpoint or {}).get('meta', {})
         model.dataset_meta = dict(meta.get('dataset_meta', {}))

@@ -12,7 +12,6 @@ import torch
 from mmengine.config import Config
 from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
-from mmengine.runner.checkpoint import load_checkpoint
 
 from mmssl.datasets.transforms.volume import (
     invert_geometry,
@@ -21,6 +20,7 @@ from mmssl.datasets.transforms.volume import (
     unpack_label,
 )
 from mmssl.registry import MODELS
+from mmssl.utils.checkpoint import load_checkpoint_strict
 
 # RGB colours of labels 1, 2, ... in the montage
 _COLOURS = ((230, 60, 60), (60, 200, 80), (70, 120, 240), (240, 200, 40),
@@ -109,9 +109,8 @@ class VolumeSegInferencer:
         self.device = device or ('cuda' if torch.cuda.is_available() else
                                  'cpu')
         self.model = MODELS.build(cfg.model)
-        ckpt = load_checkpoint(self.model, weights, map_location='cpu',
-                               logger='silent')
-        meta = (ckpt or {}).get('meta', {}) or {}
+        ckpt = load_checkpoint_strict(self.model, weights)
+        meta = ckpt.get('meta', {}) or {}
         self.classes = tuple(meta.get('dataset_meta', {}).get('classes', ()))
         self.model.to(self.device).eval()
         pipeline = cfg.get('infer_pipeline') or \

@@ -22,6 +22,7 @@ import os
 import os.path as osp
 import pickle
 import re
+import struct
 import zipfile
 from typing import Any, Callable, List, Optional
 
@@ -121,6 +122,19 @@ def _unsafe_globals(filename: str) -> List[str]:
     return [n for n in names if n not in allowed]
 
 
+# ``torch.save`` writes a zip archive (torch >= 1.6) or, with
+# ``_use_new_zipfile_serialization=False``, a pickle stream that starts with
+# torch's magic number pickled with protocol 2.
+_LEGACY_TORCH_HEADER = pickle.dumps(0x1950a86a20f9469cfc6c, protocol=2)[:-1]
+
+
+def _looks_like_torch_file(filename: str) -> bool:
+    """Whether ``filename`` starts like a file ``torch.save`` wrote."""
+    with open(filename, 'rb') as f:
+        head = f.read(len(_LEGACY_TORCH_HEADER))
+    return head.startswith(b'PK\x03\x04') or head == _LEGACY_TORCH_HEADER
+
+
 def safe_torch_load(filename: str,
                     map_location: Any = None) -> Any:
     """``torch.load(filename, weights_only=True)`` with clear errors.
@@ -141,13 +155,18 @@ def safe_torch_load(filename: str,
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
         raise CheckpointLoadError(f'checkpoint not found: {filename}')
+    if not _looks_like_torch_file(filename):
+        raise CheckpointLoadError(
+            f'checkpoint {filename} ({os.path.getsize(filename)} bytes) is '
+            'truncated or corrupt and cannot be read: it is neither a zip '
+            'archive nor a legacy torch.save file')
     try:
         return torch.load(
             filename, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as e:
         unsafe = _unsafe_globals(filename)
         if unsafe or 'Unsupported global' in str(e) or \
-                'Weights only load failed' in str(e):
+                'is not allowed in a checkpoint' in str(e):
             what = ', '.join(unsafe) if unsafe else 'an unsupported global'
             raise CheckpointLoadError(
                 f'refused to load {filename}: it needs {what}, which is not '
@@ -156,14 +175,25 @@ def safe_torch_load(filename: str,
                 'If you trust this file, re-save its tensors with '
                 '`torch.save({"state_dict": ...})` in a separate process.'
             ) from None
+        # torch's message: "... WeightsUnpickler error: \n\n<reason>\n..."
+        text = str(e).split('Unpickler error:', 1)[-1]
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        reason = lines[0] if lines else 'UnpicklingError'
         raise CheckpointLoadError(
-            f'checkpoint {filename} is corrupt or not a PyTorch checkpoint '
-            f'({e})') from None
-    except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError) as e:
+            f'checkpoint {filename} ({os.path.getsize(filename)} bytes) is '
+            f'truncated or corrupt and cannot be read: {reason}') from None
+    except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError,
+            IndexError, KeyError, TypeError, AttributeError, OverflowError,
+            struct.error) as e:
+        # A damaged pickle stream fails in the unpickler itself (e.g.
+        # ``IndexError: pop from empty list``): the file is corrupt.
         size = os.path.getsize(filename)
+        reason = (str(e).splitlines() or [''])[0]
+        if not isinstance(e, (RuntimeError, EOFError)):
+            reason = f'{type(e).__name__}: {reason}'.rstrip(': ')
         raise CheckpointLoadError(
             f'checkpoint {filename} ({size} bytes) is truncated or corrupt '
-            f'and cannot be read: {str(e).splitlines()[0]}') from None
+            f'and cannot be read: {reason}') from None
 
 
 def _load_from_local(filename: str, map_location: Any = None) -> Any:
@@ -205,10 +235,89 @@ def checkpoint_loader_for(path: str) -> Callable:
     return CheckpointLoader._get_checkpoint_loader(path)
 
 
+class CheckpointMismatchError(CheckpointLoadError):
+    """A checkpoint's weights do not fit the model (e.g. another model's
+    checkpoint): missing or unexpected keys, or other shapes."""
+
+
+def state_dict_of(checkpoint: Any, path: str) -> dict:
+    """The weights of a loaded checkpoint (its ``state_dict`` when it has
+    one), with DDP's ``module.`` prefix stripped as mmengine does."""
+    state = checkpoint.get('state_dict', checkpoint) \
+        if isinstance(checkpoint, dict) else checkpoint
+    if not isinstance(state, dict) or not all(
+            isinstance(k, str) for k in state):
+        raise CheckpointLoadError(
+            f'checkpoint {path} holds no state dict (a '
+            f'{type(state).__name__}), so it is not a model checkpoint')
+    return {re.sub(r'^module\.', '', k): v for k, v in state.items()}
+
+
 def checkpoint_state_dict(path: str) -> dict:
     """The state dict of a checkpoint file (loaded weights-only)."""
-    ckpt = safe_torch_load(path, map_location='cpu')
-    return ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else ckpt
+    return state_dict_of(safe_torch_load(path, map_location='cpu'), path)
+
+
+def _listed(keys: List[str], n: int = 3) -> str:
+    more = ', ...' if len(keys) > n else ''
+    return ', '.join(keys[:n]) + more
+
+
+def check_weights_fit(model, state_dict: dict, path: str,
+                      optional: tuple = ()) -> None:
+    """Raise unless ``state_dict`` fits ``model`` exactly: the same keys
+    (missing or extra ones are allowed only under the ``optional``
+    prefixes, e.g. an EMA teacher that one side has and the other not)
+    and the same shapes. Nothing is loaded.
+
+    Raises:
+        CheckpointMismatchError: One line naming ``path``, how many keys
+            are missing, unexpected or of another shape, and the first few
+            of each.
+    """
+    own = model.state_dict()
+    # BatchNorm fills a missing counter itself (checkpoints of old torch)
+    missing = [k for k in own if k not in state_dict
+               and not k.startswith(optional)
+               and not k.endswith('num_batches_tracked')]
+    extra = [k for k in state_dict if k not in own
+             and not k.startswith(optional)]
+    shapes = [
+        f'{k} {tuple(v.shape)} in the checkpoint, '
+        f'{tuple(own[k].shape)} in the model'
+        for k, v in state_dict.items()
+        if k in own and hasattr(v, 'shape') and
+        tuple(v.shape) != tuple(own[k].shape)
+    ]
+    parts = []
+    if missing:
+        parts.append(f'{len(missing)} missing keys ({_listed(missing)})')
+    if extra:
+        parts.append(f'{len(extra)} unexpected keys ({_listed(extra)})')
+    if shapes:
+        parts.append(f'{len(shapes)} shape mismatches ({_listed(shapes, 2)})')
+    if parts:
+        raise CheckpointMismatchError(
+            f'checkpoint {path} does not fit the model '
+            f'{type(model).__name__}: ' + '; '.join(parts) +
+            ' (is it a checkpoint of this config?)')
+
+
+def load_checkpoint_strict(model, path: str, optional: tuple = (),
+                           map_location: Any = 'cpu') -> dict:
+    """Load a checkpoint file (weights-only) into ``model`` after
+    :func:`check_weights_fit`, and return the whole checkpoint (its
+    ``meta`` included).
+
+    Raises:
+        CheckpointLoadError: When the file cannot be read.
+        CheckpointMismatchError: When its weights do not fit ``model``.
+    """
+    checkpoint = safe_torch_load(path, map_location=map_location)
+    state = state_dict_of(checkpoint, path)
+    check_weights_fit(model, state, path, optional)
+    model.load_state_dict(state, strict=False)
+    return checkpoint if isinstance(checkpoint, dict) else {}
 
 
 def load_weights(model, path: str, optional: tuple = ()) -> None:
@@ -217,16 +326,9 @@ def load_weights(model, path: str, optional: tuple = ()) -> None:
     EMA teacher that one side has and the other not).
 
     Raises:
-        KeyError: Naming the first keys that do not fit.
+        CheckpointMismatchError: Naming the first keys that do not fit.
     """
-    result = model.load_state_dict(checkpoint_state_dict(path),
-                                   strict=False)
-    missing = [k for k in result.missing_keys if not k.startswith(optional)]
-    extra = [k for k in result.unexpected_keys
-             if not k.startswith(optional)]
-    if missing or extra:
-        raise KeyError(f'{path} does not fit the model: missing '
-                       f'{missing[:5]}, unexpected {extra[:5]}')
+    load_checkpoint_strict(model, path, optional)
 
 
 # ------------------------------------------------------------------ saving

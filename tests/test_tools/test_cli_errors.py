@@ -83,6 +83,47 @@ def test_checkpoint_not_found(tmp_path):
     _assert_one_line_error(proc, 'checkpoint not found', 'missing.pth')
 
 
+def _digits_state_dict():
+    from mmssl.registry import MODELS
+    from mmssl.utils import register_all_modules
+    from mmssl.utils.config import load_config
+    register_all_modules()
+    return MODELS.build(load_config(DIGITS_CFG).model).state_dict()
+
+
+def test_another_models_checkpoint_is_refused(tmp_path):
+    """mmengine loads ``load_from`` non-strictly: it used to warn and test
+    random weights (exit 0)."""
+    import torch
+    state = _digits_state_dict()
+    first = next(iter(state))
+    state['extra.weight'] = torch.zeros(1)
+    state[first] = torch.zeros(7, *state[first].shape[1:])
+    del state[list(state)[-2]]
+    torch.save({'state_dict': state}, tmp_path / 'other.pth')
+    demo = osp.join(ROOT, 'demo', 'image_demo.py')
+    cv2 = pytest.importorskip('cv2')
+    import numpy as np
+    cv2.imwrite(str(tmp_path / 'x.png'), np.zeros((8, 8), np.uint8))
+    for args in ([TEST, DIGITS_CFG, 'other.pth'],
+                 [demo, 'x.png', DIGITS_CFG, 'other.pth']):
+        proc = _run(args, tmp_path)
+        _assert_one_line_error(
+            proc, 'other.pth does not fit the model', '1 missing keys',
+            "1 unexpected keys (extra.weight)",
+            f'1 shape mismatches ({first} (7,')
+
+
+def test_random_bytes_checkpoint(tmp_path):
+    import numpy as np
+    rng = np.random.RandomState(0)
+    (tmp_path / 'noise.pth').write_bytes(
+        rng.randint(0, 256, 4096, dtype=np.uint8).tobytes())
+    proc = _run([TEST, DIGITS_CFG, 'noise.pth'], tmp_path)
+    _assert_one_line_error(proc, 'noise.pth (4096 bytes) is truncated or '
+                           'corrupt')
+
+
 def test_wrong_launcher(tmp_path):
     proc = _run([TRAIN, DIGITS_CFG, '--launcher', 'mpirun'], tmp_path)
     assert proc.returncode == 2

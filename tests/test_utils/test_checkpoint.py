@@ -13,7 +13,11 @@ from mmengine.runner import Runner, load_checkpoint
 
 from mmssl.utils.checkpoint import (
     CheckpointLoadError,
+    CheckpointMismatchError,
+    check_weights_fit,
     checkpoint_loader_for,
+    load_checkpoint_strict,
+    load_weights,
     safe_torch_load,
 )
 from tests.helpers.runner_utils import (
@@ -142,6 +146,64 @@ def test_truncated_checkpoint_gives_clear_error(tmp_path):
         safe_torch_load(path)
     with pytest.raises(CheckpointLoadError, match='not found'):
         safe_torch_load(str(tmp_path / 'missing.pth'))
+
+
+def _random_bytes(seed, n=512, head=b''):
+    rng = np.random.RandomState(seed)
+    return head + rng.randint(0, 256, n, dtype=np.uint8).tobytes()
+
+
+def test_random_bytes_are_a_corrupt_checkpoint(tmp_path):
+    """Random bytes used to end in the unpickler's own errors (``IndexError:
+    pop from empty list``, ``KeyError``, "unsupported global")."""
+    legacy = str(tmp_path / 'legacy.pth')
+    torch.save({'state_dict': {'w': torch.ones(2)}}, legacy,
+               _use_new_zipfile_serialization=False)
+    assert safe_torch_load(legacy)['state_dict']['w'].tolist() == [1., 1.]
+    # a legacy header followed by garbage reaches the unpickler
+    header = open(legacy, 'rb').read()[:14]
+    path = str(tmp_path / 'random.pth')
+    for seed in range(20):
+        with open(path, 'wb') as f:
+            f.write(_random_bytes(seed, head=header if seed % 2 else b''))
+        with pytest.raises(CheckpointLoadError,
+                           match='random.pth .* is truncated or corrupt'):
+            safe_torch_load(path)
+        with pytest.raises(CheckpointLoadError, match='truncated or corrupt'):
+            load_checkpoint(torch.nn.Linear(1, 1), path)
+
+
+def test_weights_must_fit_the_model(tmp_path):
+    model = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Linear(3, 1))
+    path = str(tmp_path / 'ckpt.pth')
+    torch.save({'state_dict': model.state_dict(), 'meta': {'x': 1}}, path)
+    other = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Linear(3, 1))
+    assert load_checkpoint_strict(other, path)['meta'] == {'x': 1}
+    assert torch.equal(other[1].weight, model[1].weight)
+    # another model's checkpoint: missing, unexpected, other shapes
+    wrong = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.Linear(4, 1),
+                                torch.nn.Linear(1, 1))
+    with pytest.raises(CheckpointMismatchError) as e:
+        load_weights(wrong, path)
+    msg = str(e.value)
+    assert '\n' not in msg and f'checkpoint {path} does not fit' in msg
+    assert '2 missing keys (2.weight, 2.bias)' in msg
+    assert '3 shape mismatches (0.weight (3, 2) in the checkpoint, ' \
+        '(4, 2) in the model' in msg
+    with pytest.raises(CheckpointMismatchError, match='1 unexpected keys '
+                       r'\(1.bias\)'):
+        check_weights_fit(torch.nn.Sequential(
+            torch.nn.Linear(2, 3), torch.nn.Linear(3, 1, bias=False)),
+            model.state_dict(), path)
+    # keys under an optional prefix (an EMA teacher) may be missing
+    teacher = torch.nn.Module()
+    teacher.student, teacher.teacher = other, wrong
+    torch.save({'state_dict': {'module.student.' + k: v for k, v in
+                               model.state_dict().items()}}, path)
+    load_weights(teacher, path, optional=('teacher', ))
+    with pytest.raises(CheckpointMismatchError, match='missing keys '
+                       r'\(teacher'):
+        load_weights(teacher, path)
 
 
 def test_mmengine_routes_through_safe_loaders():
