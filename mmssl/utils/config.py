@@ -1,8 +1,9 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 """Loading configs for the tools, with clear errors for common mistakes."""
 import difflib
+import inspect
 import os.path as osp
-from typing import Optional
+from typing import List, Optional
 
 from mmengine.config import Config
 
@@ -44,6 +45,62 @@ def check_top_level_keys(cfg: Config) -> None:
                            f"'{close[0]}'?)")
 
 
+def _init_parameters(cls) -> Optional[List[str]]:
+    """The keyword arguments ``cls(**kwargs)`` accepts, or None when it
+    takes any (``**kwargs``) and so cannot be checked."""
+    from mmengine.hooks import CheckpointHook
+    from mmengine.runner import Runner
+
+    def names(fn):
+        params = inspect.signature(fn).parameters.values()
+        return [p.name for p in params if p.name != 'self' and p.kind in (
+            p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)], any(
+                p.kind == p.VAR_KEYWORD for p in params)
+
+    own, any_kwargs = names(cls.__init__)
+    if isinstance(cls, type) and issubclass(cls, CheckpointHook):
+        # CheckpointHook forwards its **kwargs to Runner.save_checkpoint
+        base, _ = names(CheckpointHook.__init__)
+        save, _ = names(Runner.save_checkpoint)
+        return sorted(set(own) | set(base) | set(save))
+    return None if any_kwargs else own
+
+
+def check_hook_arguments(cfg: Config) -> None:
+    """Raise ``TypeError`` for a ``default_hooks`` / ``custom_hooks``
+    argument that the hook's class does not take (``intervall`` for
+    ``interval``), which mmengine would only report when the hook is
+    built, or (CheckpointHook's ``**kwargs``) at the first save."""
+    from mmssl.registry import HOOKS
+    entries = []
+    for name, hook in (cfg.get('default_hooks') or {}).items():
+        entries.append((f'default_hooks.{name}', hook))
+    for i, hook in enumerate(cfg.get('custom_hooks') or []):
+        entries.append((f'custom_hooks[{i}]', hook))
+    for where, hook in entries:
+        if not isinstance(hook, dict) or 'type' not in hook:
+            continue
+        cls = hook['type']
+        if isinstance(cls, str):
+            try:
+                cls = HOOKS.get(cls)
+            except Exception:  # an unknown scope: the build reports it
+                cls = None
+        if not isinstance(cls, type):
+            continue
+        valid = _init_parameters(cls)
+        if valid is None:
+            continue
+        for key in hook:
+            if key in ('type', 'priority', '_delete_') or key in valid:
+                continue
+            close = difflib.get_close_matches(key, valid, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ''
+            raise TypeError(
+                f"{where}: {cls.__name__} has no argument '{key}'{hint}; "
+                f"valid arguments: {', '.join(valid)}")
+
+
 def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
     """``Config.fromfile`` plus ``--cfg-options``, with one-line errors.
 
@@ -65,6 +122,7 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
     # take effect everywhere they decide, or fail (mmssl.utils.usb_keys).
     apply_knobs(cfg, knobs, options)
     check_top_level_keys(cfg)
+    check_hook_arguments(cfg)
     return cfg
 
 

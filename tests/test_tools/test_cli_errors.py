@@ -124,6 +124,15 @@ def test_random_bytes_checkpoint(tmp_path):
                            'corrupt')
 
 
+def test_hook_typo_fails_before_training(tmp_path):
+    proc = _run([TRAIN, DIGITS_CFG, '--work-dir', str(tmp_path / 'w'),
+                 '--cfg-options', 'default_hooks.checkpoint.intervall=2'],
+                tmp_path)
+    _assert_one_line_error(proc, 'default_hooks.checkpoint',
+                           "'intervall'", "did you mean 'interval'")
+    assert not osp.exists(tmp_path / 'w')
+
+
 def test_wrong_launcher(tmp_path):
     proc = _run([TRAIN, DIGITS_CFG, '--launcher', 'mpirun'], tmp_path)
     assert proc.returncode == 2
