@@ -186,7 +186,11 @@ class BUSDataset(BaseDetDataset):
             raise ValueError(f'{self.ann_file} has no "images" list; '
                              f'{COCO_LAYOUT}')
         boxes: Dict[int, list] = {}
+        # the json's categories (one "lesion" category); 1 when it lists none
+        cat_ids = [c.get('id') for c in coco.get('categories') or []
+                   if isinstance(c, dict)] or [1]
         for ann in coco.get('annotations', []):
+            self._check_annotation(ann, cat_ids)
             if ann.get('iscrowd', 0):
                 continue
             x, y, w, h = ann['bbox']
@@ -212,6 +216,31 @@ class BUSDataset(BaseDetDataset):
                             boxes=boxes.get(entry['id'], []),
                             entry=entry))
         return raw
+
+    def _check_annotation(self, ann: dict, cat_ids: list) -> None:
+        """Raise ``ValueError`` naming the file and the annotation id for
+        an annotation without ``image_id`` or a ``[x, y, w, h]`` bbox, or
+        with a category the json does not list."""
+        if not isinstance(ann, dict):
+            raise ValueError(f'{self.ann_file}: annotation {ann!r} is not a '
+                             f'dict; {COCO_LAYOUT}')
+        what = f"{self.ann_file}: annotation id {ann.get('id')}"
+        if 'image_id' not in ann:
+            raise ValueError(f'{what} has no "image_id"; {COCO_LAYOUT}')
+        what += f" (image {ann['image_id']})"
+        if 'category_id' in ann and ann['category_id'] not in cat_ids:
+            raise ValueError(
+                f"{what} has category_id {ann['category_id']!r}, which is "
+                f'not among the categories of the file ({cat_ids})')
+        if ann.get('iscrowd', 0):
+            return
+        bbox = ann.get('bbox')
+        if bbox is None:
+            raise ValueError(f'{what} has no "bbox" [x, y, w, h]')
+        if not (isinstance(bbox, (list, tuple)) and len(bbox) == 4 and all(
+                isinstance(v, (int, float)) for v in bbox)):
+            raise ValueError(f'{what} has bbox {bbox!r}; expected four '
+                             'numbers [x, y, w, h]')
 
     def load_data_list(self) -> List[dict]:
         raw = [r for r in self.load_raw() if r['diagnosis'] in self.diagnoses]

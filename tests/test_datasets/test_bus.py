@@ -125,6 +125,24 @@ def test_errors_name_the_image(tmp_path):
         BUSDataset(ann_file=str(tmp_path / 'nope.json'), pipeline=[])
 
 
+@pytest.mark.parametrize('change, message', [
+    (dict(bbox=None), r'annotation id 7 \(image 11\) has no "bbox"'),
+    (dict(bbox=[1, 1, 5]), r'annotation id 7 \(image 11\) has bbox '
+     r'\[1, 1, 5\]; expected four'),
+    (dict(category_id=3), r'annotation id 7 \(image 11\) has category_id '
+     r'3, which is not among the categories of the file \(\[1\]\)'),
+])
+def test_bad_annotation_names_file_and_id(tmp_path, change, message):
+    ann = dict(id=7, image_id=11, category_id=1, bbox=[1, 1, 5, 5])
+    ann.update(change)
+    if ann['bbox'] is None:
+        del ann['bbox']
+    path, img_dir = _coco(tmp_path, _images(), [ann])
+    with pytest.raises(ValueError, match=r'ann\.json: ' + message):
+        BUSDataset(ann_file=path, data_prefix=dict(img=img_dir),
+                   pipeline=[])
+
+
 def _busi(root):
     def write(folder, name, h, w, masks):
         os.makedirs(root / folder, exist_ok=True)

@@ -133,6 +133,16 @@ def test_hook_typo_fails_before_training(tmp_path):
     assert not osp.exists(tmp_path / 'w')
 
 
+def test_coco_json_without_images(tmp_path):
+    (tmp_path / 'ann.json').write_text(
+        '{"images": [], "annotations": [], '
+        '"categories": [{"id": 1, "name": "person"}]}')
+    proc = _run([osp.join(ROOT, 'tools', 'data', 'coco_semantic_masks.py'),
+                 'ann.json', 'masks'], tmp_path)
+    _assert_one_line_error(proc, 'ann.json lists no images')
+    assert not osp.exists(tmp_path / 'masks')
+
+
 def test_wrong_launcher(tmp_path):
     proc = _run([TRAIN, DIGITS_CFG, '--launcher', 'mpirun'], tmp_path)
     assert proc.returncode == 2

@@ -33,9 +33,14 @@ def main(argv=None):
         raise FileNotFoundError(f'COCO annotation file not found: '
                                 f'{args.ann_file}')
     coco = COCO(args.ann_file)
+    for key in ('images', 'categories'):
+        if not coco.dataset.get(key):
+            raise ValueError(f'{args.ann_file} lists no {key} ("{key}" is '
+                             'missing or empty): no masks to write; is it '
+                             'a COCO instances_*.json?')
     cat_to_label = COCOWSSSDataset.category_labels(coco, args.ann_file)
-    os.makedirs(args.out_dir, exist_ok=True)
     ids = sorted(coco.getImgIds())
+    os.makedirs(args.out_dir, exist_ok=True)
     for img_id in ids:
         name = osp.splitext(coco.loadImgs(img_id)[0]['file_name'])[0]
         mask = coco_semantic_mask(coco, img_id, cat_to_label)
