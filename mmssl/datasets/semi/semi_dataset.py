@@ -220,13 +220,15 @@ class SemiDataset(ConcatDataset):
     number of labels with one key
     (``train_dataloader.dataset.num_labels_per_class``).
 
+    The arguments ``num_labels_per_class``, ``seed``, ``split_file``,
+    ``seen_classes``, ``unseen_ratio``, ``include_labeled_in_unlabeled``,
+    ``num_labels`` and ``log_true_labels`` are those of
+    :class:`SemiSplitDataset`.
+
     Args:
         dataset (dict | Dataset): The full training set, without pipeline.
         labeled_pipeline (list): Transforms of labeled samples.
         unlabeled_pipeline (list): Transforms of unlabeled samples.
-        num_labels_per_class, seed, split_file, seen_classes, unseen_ratio,
-        include_labeled_in_unlabeled, num_labels, log_true_labels: See
-        :class:`SemiSplitDataset`.
     """
 
     def __init__(self,

@@ -49,8 +49,8 @@ class SemiClassifier(ImageClassifier):
             concatenated normalised training batch inside the forward pass
             (e.g. WAD's :class:`~mmssl.models.utils.WADStudentAugment`,
             which its official WRN applies in ``forward`` in train mode).
-        Others: see :class:`ImageClassifier`. The head must be a
-        :class:`~mmssl.models.heads.SemiClsHead`.
+        **kwargs: See :class:`ImageClassifier`. The head must be a
+            :class:`~mmssl.models.heads.SemiClsHead`.
     """
 
     def __init__(self, *args, data_preprocessor: Optional[dict] = None,

@@ -9,7 +9,7 @@ from mmssl.registry import MODELS
 
 @MODELS.register_module()
 class GlobalAveragePooling(nn.Module):
-    """Average every spatial dimension away: (N, C, *spatial) -> (N, C).
+    """Average every spatial dimension away: ``(N, C, *spatial) -> (N, C)``.
 
     Works for 2-D and 3-D feature maps alike. Takes and returns a tuple of
     multi-level features.
