@@ -129,6 +129,9 @@ run_step "runtime packages" \
 run_step "test packages" \
     "pip could not install requirements/tests.txt" \
     "${PIP[@]}" install -c "$CONSTRAINTS" -r "$ROOT/requirements/tests.txt"
+run_step "docs packages" \
+    "pip could not install requirements/docs.txt" \
+    "${PIP[@]}" install -c "$CONSTRAINTS" -r "$ROOT/requirements/docs.txt"
 
 # mmdet3d with --no-deps (requirements/mmdet3d.txt says why), then what it
 # really imports.
@@ -156,7 +159,7 @@ run_step "mmssl (editable)" \
 # --- 7. check ---------------------------------------------------------------
 run_step "import check" \
     "the environment installed but does not import; run '$PY -m mmssl.utils.collect_env' to see which package fails" \
-    "$PY" -c 'import mmssl, mmdet.models, mmseg.models, mmdet3d.models, mmcv._ext, pycocotools, nibabel, sklearn, skimage; print("ok")'
+    "$PY" -c 'import mmssl, mmdet.models, mmseg.models, mmdet3d.models, mmcv._ext, pycocotools, nibabel, sklearn, skimage, sphinx, myst_parser, sphinx_rtd_theme; print("ok")'
 
 echo "$FP" >"$STAMP"
 say "environment ready at $VENV ($((SECONDS - t_start)) s)"

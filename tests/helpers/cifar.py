@@ -96,4 +96,4 @@ def shared_dataset(name: str):
         if osp.isdir(path):
             return path
     pytest.skip(f'real dataset {name!r} not found: link it at data/{name} '
-                '(or provide ../shared/data/ beside the checkout)')
+                '(or a shared/data/ folder beside the checkout)')

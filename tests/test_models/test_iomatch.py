@@ -1,5 +1,5 @@
 # Copyright (c) mmssl contributors. All rights reserved.
-"""IOMatch: the worked check cases of ../shared/methods/iomatch.md (section
+"""IOMatch: the worked check cases of the IOMatch method spec (section
 8), computed with the official ``ce_loss``, ``mb_sup_loss`` and
 ``consistency_loss``; tolerance 1e-5 on the 6-decimal spec values."""
 import pytest

@@ -1,5 +1,5 @@
 # Copyright (c) mmssl contributors. All rights reserved.
-"""ShrinkMatch: the worked check cases of ../shared/methods/shrinkmatch.md
+"""ShrinkMatch: the worked check cases of the ShrinkMatch method spec
 (section 6), from a faithful transcription of the official ``shrink_loss``
 (CIFAR/ImageNet) and ``consistency_loss_with_shrink`` (STL-10)."""
 import pytest

@@ -1,5 +1,5 @@
 # Copyright (c) mmssl contributors. All rights reserved.
-"""WAD's loss terms: the worked check cases of ../shared/methods/wad.md
+"""WAD's loss terms: the worked check cases of the WAD method spec
 (section 6), from a faithful transcription of the official
 ``knowledge_generation``, ``backbone_classifier`` loss and selection."""
 import pytest
