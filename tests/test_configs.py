@@ -118,13 +118,20 @@ def test_vendored_mm_configs_are_current_and_build(name):
 
 def _empty_gt_database(pipeline, tmp_path):
     """Point the GT-sampling transforms (mmdet3d's ObjectSample) whose
-    database is not written yet at an empty one: they load it when built."""
+    database is not written yet at a stand-in one with one object per
+    class: they load it when built (and mmssl's GTDatabaseSampler refuses a
+    class with no object)."""
     import mmengine
+    import numpy as np
     for t in pipeline:
         db = t.get('db_sampler') if isinstance(t, dict) else None
         if db is not None and not osp.isfile(db['info_path']):
             db['info_path'] = str(tmp_path / 'dbinfos.pkl')
-            mmengine.dump({c: [] for c in db['classes']}, db['info_path'])
+            mmengine.dump({c: [dict(
+                name=c, path=f'{c}.bin', image_idx=0, gt_idx=0,
+                box3d_lidar=np.zeros(7, np.float32), num_points_in_gt=100,
+                difficulty=0, group_id=0, score=0.)] for c in db['classes']},
+                db['info_path'])
 
 
 def _pipelines(node, scope=None):

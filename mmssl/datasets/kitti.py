@@ -17,6 +17,7 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from mmdet3d.datasets.transforms import LoadPointsFromFile
+from mmdet3d.datasets.transforms.dbsampler import DataBaseSampler
 
 from mmssl.registry import TRANSFORMS
 
@@ -43,14 +44,46 @@ def check_velodyne(path: str, num_features: int = 4) -> int:
             f'(float32 x {num_features})'
         raise ValueError(f'truncated .bin: {path} has {size} bytes, not a '
                          f'multiple of {step} {names}')
+    if size == 0:
+        raise ValueError(f'empty .bin: {path} has no points (0 bytes)')
     return size // step
+
+
+def check_points(points: np.ndarray, path: str) -> None:
+    """Raise a ValueError naming ``path`` if ``points`` (one row per
+    point) has NaN or Inf values."""
+    bad = ~np.isfinite(points).all(axis=1)
+    if bad.any():
+        raise ValueError(
+            f'{path}: {int(bad.sum())} of {len(points)} points have NaN or '
+            f'Inf values (the first is point {int(np.argmax(bad))}: '
+            f'{points[int(np.argmax(bad))].tolist()}); remove them from the '
+            '.bin')
 
 
 def read_velodyne(path: str, num_features: int = 4) -> np.ndarray:
     """Read a KITTI velodyne ``.bin`` as an ``(N, num_features)`` float32
-    array, with a clear error if it is missing or truncated."""
+    array, with a clear error if it is missing, empty, truncated or holds
+    NaN/Inf values."""
     check_velodyne(path, num_features)
-    return np.fromfile(path, dtype=np.float32).reshape(-1, num_features)
+    points = np.fromfile(path, dtype=np.float32).reshape(-1, num_features)
+    check_points(points, path)
+    return points
+
+
+def velodyne_frame_ids(root: str, subdir: str = 'training') -> List[str]:
+    """Sorted stems of ``root/subdir/velodyne/*.bin``: the frame list of a
+    KITTI folder without ``ImageSets/``."""
+    folder = osp.join(root, subdir, 'velodyne')
+    if not osp.isdir(folder):
+        raise FileNotFoundError(
+            f'missing folder: {folder}; expected the KITTI layout '
+            f'{subdir}/velodyne/<id>.bin')
+    ids = sorted(osp.splitext(n)[0] for n in os.listdir(folder)
+                 if n.endswith('.bin'))
+    if not ids:
+        raise FileNotFoundError(f'no .bin files in {folder}')
+    return ids
 
 
 def read_label(path: str) -> List[Dict]:
@@ -485,8 +518,9 @@ def make_gt_database(root: str,
 
 @TRANSFORMS.register_module()
 class LoadKittiPoints(LoadPointsFromFile):
-    """mmdet3d's ``LoadPointsFromFile`` that first checks the file, so
-    a missing or truncated ``.bin`` fails with an error naming it.
+    """mmdet3d's ``LoadPointsFromFile`` that checks the file, so a
+    missing, empty or truncated ``.bin``, or one with NaN/Inf values, fails
+    with an error naming it.
 
     Same arguments, with KITTI's defaults ``coord_type='LIDAR'``,
     ``load_dim=4``, ``use_dim=4``.
@@ -503,4 +537,55 @@ class LoadKittiPoints(LoadPointsFromFile):
     def _load_points(self, pts_filename: str) -> np.ndarray:
         if self.backend_args is None or '://' not in str(pts_filename):
             check_velodyne(pts_filename, self.load_dim)
-        return super()._load_points(pts_filename)
+        points = super()._load_points(pts_filename)
+        check_points(points.reshape(-1, self.load_dim), pts_filename)
+        return points
+
+
+@TRANSFORMS.register_module()
+class GTDatabaseSampler(DataBaseSampler):
+    """mmdet3d's ``DataBaseSampler`` (the GT database of ``ObjectSample``)
+    that says which class is missing from which database file.
+
+    mmdet3d's sampler fails with a bare ``KeyError: 'Pedestrian'`` when a
+    class of ``sample_groups`` (or of ``prepare.filter_by_min_points``) has
+    no entry in the database, and with ``need at least one array to stack``
+    when its entry is empty after filtering; it cannot skip such a class.
+    Here a class of ``filter_by_min_points`` absent from the database is
+    left alone (there is nothing to filter), and a class of
+    ``sample_groups`` with no object left raises a ValueError naming the
+    class and ``info_path``. Same arguments as ``DataBaseSampler``.
+    """
+
+    def __init__(self, info_path: str, *args, **kwargs) -> None:
+        self._num_before = None
+        super().__init__(info_path, *args, **kwargs)
+        for name, num in zip(self.sample_classes, self.sample_max_nums):
+            if int(num) <= 0 or self.db_infos.get(name):
+                continue
+            before = (self._num_before or {}).get(name, 0)
+            have = ', '.join(f'{k}: {len(v)}' for k, v in
+                             sorted(self.db_infos.items())) or 'nothing'
+            why = (f'all {before} were removed by the prepare filters '
+                   f'{sorted(self.prepare)}' if before else
+                   'the labeled frames have none')
+            raise ValueError(
+                f"GT database {info_path} has no '{name}' objects to sample "
+                f'({why}; it has {have}); draw another labeled split '
+                '(tools/data/kitti_infos.py --labeled-fraction/--seed) or '
+                f"remove '{name}' from db_sampler.sample_groups")
+
+    def filter_by_difficulty(self, db_infos: dict,
+                             removed_difficulty: list) -> dict:
+        if self._num_before is None:
+            self._num_before = {k: len(v) for k, v in db_infos.items()}
+        return DataBaseSampler.filter_by_difficulty(db_infos,
+                                                    removed_difficulty)
+
+    def filter_by_min_points(self, db_infos: dict,
+                             min_gt_points_dict: dict) -> dict:
+        if self._num_before is None:
+            self._num_before = {k: len(v) for k, v in db_infos.items()}
+        return DataBaseSampler.filter_by_min_points(
+            db_infos, {k: v for k, v in min_gt_points_dict.items()
+                       if k in db_infos})

@@ -23,6 +23,7 @@ from mmengine.registry import DefaultScope  # noqa: E402
 
 from mmssl.datasets.kitti import (  # noqa: E402
     KITTI_CLASSES,
+    GTDatabaseSampler,
     LoadKittiPoints,
     kitti_infos,
     make_gt_database,
@@ -211,6 +212,116 @@ def test_truncated_bin_errors(kitti, tmp_path):
         'points']) == osp.getsize(src) // 16
     with pytest.raises(ValueError, match=r'truncated .bin: .*000000\.bin'):
         transform(dict(lidar_points=dict(lidar_path=bad)))
+
+
+def test_empty_and_non_finite_bin_errors(kitti, tmp_path):
+    """An empty .bin, or one with NaN/Inf values, is refused with the file
+    named (read_velodyne: infos, GT database, demo; LoadKittiPoints:
+    training), instead of mmdet3d's ``index -1 is out of bounds`` or a
+    silent NaN scene."""
+    empty = tmp_path / 'empty.bin'
+    empty.write_bytes(b'')
+    with pytest.raises(ValueError, match=r'empty .bin: .*empty\.bin has no '
+                       'points'):
+        read_velodyne(str(empty))
+    transform = LoadKittiPoints()
+    with pytest.raises(ValueError, match=r'empty\.bin has no points'):
+        transform(dict(lidar_points=dict(lidar_path=str(empty))))
+    points = np.arange(20, dtype=np.float32).reshape(5, 4)
+    for value in (np.nan, np.inf, -np.inf):
+        points[3, 1] = value
+        bad = tmp_path / 'bad.bin'
+        points.tofile(str(bad))
+        with pytest.raises(ValueError, match=r'bad\.bin: 1 of 5 points have '
+                           r'NaN or Inf values \(the first is point 3'):
+            read_velodyne(str(bad))
+        with pytest.raises(ValueError, match=r'bad\.bin: 1 of 5 points'):
+            transform(dict(lidar_points=dict(lidar_path=str(bad))))
+    # the infos and the GT database read the scan through read_velodyne
+    root = str(tmp_path / 'kitti')
+    _copy_frames(kitti, root, ['000000'])
+    points.tofile(osp.join(root, 'training', 'velodyne', '000000.bin'))
+    with pytest.raises(ValueError, match=r'velodyne.000000\.bin: 1 of 5'):
+        kitti_infos(root, frame_ids=['000000'])
+
+
+def _copy_frames(src, root, frame_ids):
+    """The velodyne/label_2/calib files of ``frame_ids``, no ImageSets/."""
+    for sub, ext in (('velodyne', 'bin'), ('label_2', 'txt'),
+                     ('calib', 'txt')):
+        os.makedirs(osp.join(root, 'training', sub), exist_ok=True)
+        for frame_id in frame_ids:
+            shutil.copy(osp.join(src, 'training', sub, f'{frame_id}.{ext}'),
+                        osp.join(root, 'training', sub, f'{frame_id}.{ext}'))
+
+
+def test_tool_without_imagesets_uses_velodyne_frames(kitti, tmp_path,
+                                                     capsys):
+    root = str(tmp_path / 'kitti')
+    _copy_frames(kitti, root, ['000002', '000000', '000001'])
+    tool = _load_tool('kitti_infos')
+    tool.main([root])
+    out = capsys.readouterr().out
+    assert f'note: no {osp.join(root, "ImageSets")}/; using the 3 frames' \
+        in out
+    infos = mmengine.load(osp.join(root, 'kitti_infos_train.pkl'))
+    assert [d['sample_idx'] for d in infos['data_list']] == [0, 1, 2]
+    assert not osp.exists(osp.join(root, 'kitti_infos_val.pkl'))
+    empty = str(tmp_path / 'novelo')
+    os.makedirs(osp.join(empty, 'training', 'velodyne'))
+    with pytest.raises(FileNotFoundError, match=r'no \.bin files in '
+                       r'.*novelo.training.velodyne'):
+        tool.main([empty])
+
+
+def _fake_db(path, counts, num_points=10):
+    db = {name: [dict(name=name, path=f'db/{name}_{k}.bin', image_idx=k,
+                      gt_idx=0, box3d_lidar=np.array(
+                          [10. + 3 * k, 0., -1.7, 4., 1.6, 1.5, 0.],
+                          np.float32),
+                      num_points_in_gt=num_points, difficulty=0,
+                      group_id=k, score=0.)
+                 for k in range(num)]
+          for name, num in counts.items()}
+    mmengine.dump(db, str(path), file_format='pkl')
+    return str(path)
+
+
+def test_gt_database_sampler_names_a_missing_class(tmp_path):
+    """mmdet3d's sampler fails with a bare ``KeyError: 'Pedestrian'`` when
+    the labeled GT database lacks a class; GTDatabaseSampler names the
+    class and the file."""
+    from mmdet3d.datasets.transforms.dbsampler import DataBaseSampler
+    from mmdet3d.utils import register_all_modules
+    register_all_modules(init_default_scope=False)
+    classes = ['Pedestrian', 'Cyclist', 'Car']
+    cfg = dict(data_root=str(tmp_path), rate=1.0, classes=classes,
+               prepare=dict(filter_by_difficulty=[-1],
+                            filter_by_min_points=dict(Car=5, Pedestrian=5)),
+               sample_groups=dict(Car=15, Pedestrian=15),
+               points_loader=dict(type='mmssl.LoadKittiPoints'))
+    path = _fake_db(tmp_path / 'db_cars.pkl', dict(Car=3))
+    with pytest.raises(KeyError, match='Pedestrian'):
+        DataBaseSampler(info_path=path, **cfg)
+    with pytest.raises(ValueError, match=r"GT database .*db_cars\.pkl has "
+                       r"no 'Pedestrian' objects to sample \(the labeled "
+                       r"frames have none; it has Car: 3\).*remove "
+                       r"'Pedestrian' from db_sampler.sample_groups"):
+        GTDatabaseSampler(info_path=path, **cfg)
+    # every Pedestrian removed by the min-points filter
+    path = _fake_db(tmp_path / 'db_few.pkl', dict(Car=3, Pedestrian=2),
+                    num_points=3)
+    with pytest.raises(ValueError, match=r"db_few\.pkl has no 'Car' objects "
+                       r'to sample \(all 3 were removed by the prepare '
+                       'filters'):
+        GTDatabaseSampler(info_path=path, **cfg)
+    # a class only in the filter (not sampled) is not an error
+    path = _fake_db(tmp_path / 'db_cars.pkl', dict(Car=3))
+    sampler = TRANSFORMS.build(dict(cfg, type='GTDatabaseSampler',
+                                    info_path=path,
+                                    sample_groups=dict(Car=2)))
+    assert sampler.sample_classes == ['Car']
+    assert len(sampler.db_infos['Car']) == 3
 
 
 def test_label_and_calib_errors(kitti, tmp_path):

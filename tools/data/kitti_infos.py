@@ -10,6 +10,11 @@ Writes kitti_infos_{train,val}.pkl and, with --labeled-fraction F:
 splits/split_lF_sS.json, kitti_infos_train_labeled_lF_sS.pkl,
 kitti_infos_train_unlabeled_lF_sS.pkl (instances emptied),
 gt_database_lF_sS/ and kitti_dbinfos_train_labeled_lF_sS.pkl.
+
+Without ImageSets/ the train frames are the sorted stems of
+training/velodyne/*.bin (with a printed note) and no val infos are
+written. Bad input gives a one-line error (--debug or MMSSL_DEBUG=1 for
+the traceback).
 """
 import argparse
 import os
@@ -27,6 +32,8 @@ def parse_args(argv=None):
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--out-dir', default=None,
                         help='where to write (default: root)')
+    parser.add_argument('--debug', action='store_true',
+                        help='show full tracebacks on errors')
     return parser.parse_args(argv)
 
 
@@ -39,14 +46,24 @@ def main(argv=None):
         make_gt_database,
         make_kitti_split,
         subset_infos,
+        velodyne_frame_ids,
     )
     from mmssl.datasets.semi import save_split
     out_dir = args.out_dir or args.root
     os.makedirs(out_dir, exist_ok=True)
     written = []
     infos = {}
-    for split in ('train', 'val'):
-        infos[split] = kitti_infos(args.root, split)
+    splits = dict(train=None, val=None)
+    if not osp.isdir(args.root):
+        raise FileNotFoundError(f'KITTI root not found: {args.root}')
+    if not osp.isdir(osp.join(args.root, 'ImageSets')):
+        splits = dict(train=velodyne_frame_ids(args.root))
+        print(f'note: no {osp.join(args.root, "ImageSets")}/; using the '
+              f'{len(splits["train"])} frames of '
+              f'{osp.join(args.root, "training", "velodyne")}/ (sorted) as '
+              'the train split and writing no val infos')
+    for split, frame_ids in splits.items():
+        infos[split] = kitti_infos(args.root, split, frame_ids=frame_ids)
         path = osp.join(out_dir, f'kitti_infos_{split}.pkl')
         mmengine.dump(infos[split], path)
         written.append(f'{path} ({len(infos[split]["data_list"])} frames)')
@@ -80,4 +97,5 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    main()
+    from mmssl.utils.errors import run_cli
+    run_cli(main)

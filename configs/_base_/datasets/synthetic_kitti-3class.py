@@ -19,7 +19,9 @@ labeled_ann_file = 'kitti_infos_train_labeled_l0.05_s0.pkl'
 unlabeled_ann_file = 'kitti_infos_train_unlabeled_l0.05_s0.pkl'
 points_loader = dict(
     type='mmssl.LoadKittiPoints', coord_type='LIDAR', load_dim=4, use_dim=4)
+# mmdet3d's DataBaseSampler that names a class missing from the database
 db_sampler = dict(
+    type='mmssl.GTDatabaseSampler',
     data_root=data_root,
     info_path=data_root + 'kitti_dbinfos_train_labeled_l0.05_s0.pkl',
     rate=1.0,

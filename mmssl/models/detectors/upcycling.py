@@ -359,7 +359,9 @@ class UpCycling(VoxelNet):
 
     @property
     def db_sampler(self):
-        """mmdet3d's ``DataBaseSampler`` of ``point_gt_sampling``."""
+        """The GT database sampler of ``point_gt_sampling`` (by default
+        :class:`~mmssl.datasets.kitti.GTDatabaseSampler`, mmdet3d's
+        ``DataBaseSampler`` naming a class missing from the database)."""
         if self._db_sampler is None:
             from mmssl.registry import TRANSFORMS
             cfg = dict(self.semi_train_cfg['point_gt_sampling']['db_sampler'])
@@ -367,7 +369,7 @@ class UpCycling(VoxelNet):
                 raise FileNotFoundError(
                     f"GT database not found: {cfg.get('info_path')}; write "
                     'it with tools/data/kitti_infos.py --labeled-fraction')
-            cfg.setdefault('type', 'mmdet3d.DataBaseSampler')
+            cfg.setdefault('type', 'mmssl.GTDatabaseSampler')
             self._db_sampler = TRANSFORMS.build(cfg)
         return self._db_sampler
 
