@@ -481,3 +481,12 @@ def test_dontcare_kept_with_label_minus_one(kitti, tmp_path):
     assert [i['index'] for i in insts if i is not dc] == \
         list(range(len(lines) - 1))
     assert all(i['num_lidar_pts'] > 0 for i in insts if i is not dc)
+
+
+def test_synthetic_kitti_tool_writes_where_the_configs_read():
+    from mmengine.config import Config
+    cfg = Config.fromfile(osp.join(
+        ROOT, 'configs', 'upcycling',
+        'pointpillars_secfpn_20e_synthetic-kitti-3class-l5-stage1.py'))
+    out_dir = _load_tool('make_synthetic_kitti').parse_args([]).out_dir
+    assert osp.normpath(out_dir) == osp.normpath(cfg.data_root)

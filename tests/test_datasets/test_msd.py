@@ -197,6 +197,17 @@ def test_singular_affine_names_the_file(affine, what, tmp_path):
             dict(img_path=path))
 
 
+@pytest.mark.parametrize('kwargs,match', [
+    (dict(num_training=0), 'num_training must be an integer >= 1'),
+    (dict(num_training=2.5), 'num_training must be an integer >= 1'),
+    (dict(num_test=-1), 'num_test must be an integer >= 0'),
+])
+def test_phantom_generator_checks_its_arguments(kwargs, match, tmp_path):
+    with pytest.raises(ValueError, match=match):
+        make_phantom_msd(str(tmp_path / 'ph'), **kwargs)
+    assert not osp.exists(tmp_path / 'ph')
+
+
 def test_missing_layout_is_explained(tmp_path):
     with pytest.raises(FileNotFoundError, match='Medical Segmentation'):
         MSDDataset(str(tmp_path))

@@ -200,3 +200,65 @@ def test_debug_shows_traceback(tmp_path, how):
     proc = _run(args, tmp_path, debug=(how == 'env'))
     assert proc.returncode != 0
     assert 'Traceback' in proc.stderr
+
+
+KITTI_INFOS = osp.join(ROOT, 'tools', 'data', 'kitti_infos.py')
+_CALIB = {'P0': 12, 'P1': 12, 'P2': 12, 'P3': 12, 'R0_rect': 9,
+          'Tr_velo_to_cam': 12}
+_LABEL = 'Car 0.00 0 1.00 1 2 3 4 1.5 1.6 3.9 0 1.65 10 0.5'
+
+
+def _tiny_kitti(root, label=_LABEL, calib_keys=tuple(_CALIB)):
+    """One hand-written KITTI frame 000000, without ImageSets/."""
+    import numpy as np
+    for sub in ('velodyne', 'label_2', 'calib'):
+        (root / 'training' / sub).mkdir(parents=True, exist_ok=True)
+    np.array([[10., 0., -1., 0.5]], np.float32).tofile(
+        str(root / 'training' / 'velodyne' / '000000.bin'))
+    (root / 'training' / 'label_2' / '000000.txt').write_text(label + '\n')
+    eye = {9: '1 0 0 0 1 0 0 0 1', 12: '1 0 0 0 0 1 0 0 0 0 1 0'}
+    (root / 'training' / 'calib' / '000000.txt').write_text(''.join(
+        f'{k}: {eye[_CALIB[k]]}\n' for k in calib_keys))
+    return str(root)
+
+
+@pytest.mark.parametrize('case', ['label', 'calib', 'layout'])
+def test_kitti_infos_bad_input_is_one_line(tmp_path, case):
+    """A label line with missing fields, a calib without P2 and a folder
+    with neither ImageSets/ nor velodyne/ give one line, not a traceback."""
+    root = tmp_path / 'kitti'
+    if case == 'label':
+        _tiny_kitti(root, label=' '.join(_LABEL.split()[:12]))
+        needles = ('000000.txt, line 1: expected 15 fields', 'got 12')
+    elif case == 'calib':
+        _tiny_kitti(root, calib_keys=[k for k in _CALIB if k != 'P2'])
+        needles = ('calib', "000000.txt has no 'P2' entry")
+    else:
+        root.mkdir()
+        needles = ('missing folder', 'velodyne', 'expected the KITTI layout')
+    proc = _run([KITTI_INFOS, str(root)], tmp_path)
+    _assert_one_line_error(proc, *needles)
+
+
+def test_pcd_demo_empty_or_nan_scan_is_one_line(tmp_path):
+    import numpy as np
+    empty = tmp_path / 'empty.bin'
+    empty.write_bytes(b'')
+    demo = osp.join(ROOT, 'demo', 'pcd_demo.py')
+    proc = _run([demo, str(empty), 'nope.py', 'nope.pth'], tmp_path)
+    _assert_one_line_error(proc, 'empty.bin has no points')
+    nan = tmp_path / 'nan.bin'
+    np.array([[1., 2., np.nan, 0.]], np.float32).tofile(str(nan))
+    proc = _run([demo, str(nan), 'nope.py', 'nope.pth'], tmp_path)
+    _assert_one_line_error(proc, 'nan.bin: 1 of 1 points have NaN or Inf')
+
+
+def test_phantom_generator_checks_the_number_of_cases(tmp_path):
+    tool = osp.join(ROOT, 'tools', 'data', 'make_phantom_msd.py')
+    proc = _run([tool, str(tmp_path / 'ph'), '--training', '3'], tmp_path)
+    _assert_one_line_error(proc, '--training 3 is below 14',
+                           'tests on cases 10-13', '--allow-fewer')
+    proc = _run([tool, str(tmp_path / 'ph'), '--training', '0',
+                 '--allow-fewer'], tmp_path)
+    _assert_one_line_error(proc, '--training must be >= 1')
+    assert not osp.exists(tmp_path / 'ph')

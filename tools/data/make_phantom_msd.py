@@ -6,6 +6,10 @@ the CPU benchmark of the volumetric methods.
     python tools/data/make_phantom_msd.py data/phantom_msd \
         [--training 14] [--test 2] [--seed 0]
 
+configs/_base_/datasets/phantom_msd.py trains on training cases 0-9 and
+tests on 10-13, so fewer than 14 training cases is refused unless
+--allow-fewer is given (for other configs).
+
 Each case is an organ-like blob (label 1) with a lesion (label 2) and an
 unlabeled distractor in a body, in Hounsfield-like units with noise, with
 its own spacing and orientation. Synthetic, not patient data.
@@ -17,6 +21,9 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
 
+# cases 0-9 train and 10-13 test in configs/_base_/datasets/phantom_msd.py
+MIN_TRAINING = 14
+
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -24,11 +31,25 @@ def parse_args(argv=None):
     parser.add_argument('--training', type=int, default=14)
     parser.add_argument('--test', type=int, default=2)
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--allow-fewer', action='store_true',
+                        help=f'allow fewer than {MIN_TRAINING} training '
+                        'cases (the phantom configs need that many)')
+    parser.add_argument('--debug', action='store_true',
+                        help='show full tracebacks on errors')
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.training < 1 or args.test < 0:
+        raise ValueError(f'--training must be >= 1 and --test >= 0, got '
+                         f'--training {args.training} --test {args.test}')
+    if args.training < MIN_TRAINING and not args.allow_fewer:
+        raise ValueError(
+            f'--training {args.training} is below {MIN_TRAINING}: '
+            'configs/_base_/datasets/phantom_msd.py trains on cases 0-9 '
+            'and tests on cases 10-13; give --training 14 or more, or '
+            '--allow-fewer for a config that reads fewer cases')
     from mmssl.datasets.synthetic import make_phantom_msd
     out = make_phantom_msd(args.out_dir, num_training=args.training,
                            num_test=args.test, seed=args.seed)

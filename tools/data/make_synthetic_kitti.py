@@ -3,7 +3,7 @@
 (training/{velodyne,label_2,calib}, ImageSets/{train,val}.txt, meta.json),
 for the tests and the CPU benchmark of UpCycling.
 
-    python tools/data/make_synthetic_kitti.py data/kitti_synth \
+    python tools/data/make_synthetic_kitti.py [data/synthetic_kitti] \
         [--num-train 800] [--num-val 200] [--seed 0]
 
 A ray-cast 64-beam LiDAR over a flat ground with cars, pedestrians,
@@ -21,7 +21,10 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('out_dir', nargs='?', default='data/kitti_synth')
+    parser.add_argument('out_dir', nargs='?', default='data/synthetic_kitti',
+                        help='output folder (default: data/synthetic_kitti, '
+                        'the data_root of configs/_base_/datasets/'
+                        'synthetic_kitti-3class.py)')
     parser.add_argument('--num-train', type=int, default=800)
     parser.add_argument('--num-val', type=int, default=200)
     parser.add_argument('--seed', type=int, default=0)
@@ -40,4 +43,5 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    main()
+    from mmssl.utils.errors import run_cli
+    run_cli(main)

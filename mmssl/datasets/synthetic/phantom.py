@@ -91,6 +91,14 @@ def make_phantom_msd(out_dir: str,
     Returns:
         str: ``out_dir``.
     """
+    if isinstance(num_training, bool) or not isinstance(num_training, int) \
+            or num_training < 1:
+        raise ValueError('num_training must be an integer >= 1 (the '
+                         f'labeled cases), got {num_training!r}')
+    if isinstance(num_test, bool) or not isinstance(num_test, int) \
+            or num_test < 0:
+        raise ValueError('num_test must be an integer >= 0, got '
+                         f'{num_test!r}')
     rng = np.random.default_rng(seed)
     for sub in ('imagesTr', 'labelsTr', 'imagesTs'):
         os.makedirs(osp.join(out_dir, sub), exist_ok=True)
