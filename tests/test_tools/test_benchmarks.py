@@ -434,3 +434,24 @@ def test_leaderboard_resumes_an_interrupted_run(tmp_path, monkeypatch):
     assert wall >= first + 0.2
     log = (run / 'train.log').read_text()
     assert 'killed' in log and 'resumed a=1' in log
+
+
+def test_leaderboard_records_cpu_time_and_load(tmp_path, monkeypatch):
+    """A run's elapsed.json keeps its CPU time (the training process's own,
+    summed over attempts) and the mean load average, and the cifar10-cpu
+    tables mark a wall time measured on shared cores."""
+    lb = _load('leaderboard')
+    suite = _load('cifar_suite')
+    fake = tmp_path / 'root' / 'tools' / 'train.py'
+    fake.parent.mkdir(parents=True)
+    fake.write_text('t = 0\nfor i in range(3_000_000):\n    t += i\n')
+    monkeypatch.setattr(lb, 'ROOT', str(tmp_path / 'root'))
+    monkeypatch.setattr(lb.os, 'getloadavg', lambda: (3.5, 0.0, 0.0))
+    run = tmp_path / 'run'
+    lb.train_run('x.py', 0, str(run))
+    stats = lb.run_stats(str(run))
+    assert 0 < stats['cpu_time_s']
+    assert stats['load_avg_mean'] == 3.5
+    assert suite.shared_cores(dict(load_avg_mean=3.5))
+    assert not suite.shared_cores(dict(load_avg_mean=2.1))
+    assert suite.shared_cores(dict(note='shared'))

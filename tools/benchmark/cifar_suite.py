@@ -440,6 +440,14 @@ def summarize(results: dict) -> dict:
     return out
 
 
+def shared_cores(record: dict, cores: int = 2) -> bool:
+    """Whether a run's wall time was measured while other jobs used the
+    cores: its record says so (``note``), or the machine's mean 1-minute
+    load average during the run was above the cores plus a half."""
+    return bool(record.get('note')) or \
+        record.get('load_avg_mean', 0.0) > cores + 0.5
+
+
 def write_tables(results: dict, out_dir: str) -> str:
     lines = ['# cifar10-cpu suite (CIFAR-10, JPEG copy)', '',
              'Mean ± std over the seeds shown (ddof 0), in %; wall time is '
@@ -461,11 +469,19 @@ def write_tables(results: dict, out_dir: str) -> str:
                      for m in metrics]
             wall = [runs[s].get('wall_time_s') for s in seeds]
             wall = [w for w in wall if w is not None]
+            shared = any(shared_cores(runs[s]) for s in seeds)
             config = runs[seeds[0]].get('config') or '(live)'
             config = f'`{config}`' if config.endswith('.py') else config
             lines.append(f'| {arm} | ' + ' | '.join(cells) +
                          f' | {" ".join(seeds)} | '
-                         f'{np.mean(wall) if wall else 0:.0f} | {config} |')
+                         f'{np.mean(wall) if wall else 0:.0f}'
+                         f'{"*" if shared else ""} | {config} |')
+        if any(shared_cores(r) for runs in arms.values()
+               for r in runs.values()):
+            lines += ['', '\\* at least one of these runs shared the '
+                      'cores with other jobs (its record has a `note`, or '
+                      'its mean load average exceeded the 2 cores): the '
+                      'wall time is an upper bound.']
         gate = setting.get('gate')
         if gate and gate[0] in arms and gate[1] in arms:
             m = metrics[0]

@@ -124,28 +124,43 @@ def train_run(config: str, seed: int, run_dir: str,
 
     An interrupted run (its ``last_checkpoint`` is there) is resumed with
     ``--resume``; its wall time is the sum over the attempts, kept up to
-    date in ``RUN_DIR/elapsed.json`` while it trains."""
+    date in ``RUN_DIR/elapsed.json`` while it trains. ``elapsed.json`` also
+    keeps the run's CPU time (user + system of the training process, which
+    other jobs on the machine barely change) and the machine's mean 1-minute
+    load average during it: a load well above the run's thread count means
+    other jobs shared the cores and the wall time is an upper bound."""
     os.makedirs(run_dir, exist_ok=True)
     cmd = [sys.executable, osp.join(ROOT, 'tools', 'train.py'), config,
            '--seed', str(seed), '--work-dir', run_dir]
     elapsed_file = osp.join(run_dir, 'elapsed.json')
-    before = 0.0
+    before = dict(wall_time_s=0.0, cpu_time_s=0.0, load_sum=0.0,
+                  load_samples=0)
     resume = osp.isfile(osp.join(run_dir, 'last_checkpoint'))
     if resume:
         cmd.append('--resume')
         if osp.isfile(elapsed_file):
             with open(elapsed_file) as f:
-                before = float(json.load(f).get('wall_time_s', 0.0))
+                saved = json.load(f)
+            before.update({k: saved[k] for k in before if k in saved})
     cmd += list(extra_args)
     print(f'[leaderboard] {" ".join(cmd)}'
-          + (f' (resuming; {before:.0f} s before)' if resume else ''),
-          flush=True)
+          + (f' (resuming; {before["wall_time_s"]:.0f} s before)'
+             if resume else ''), flush=True)
+    load = dict(sum=0.0, samples=0)
 
-    def note_elapsed():
+    def note_elapsed(cpu=0.0):
+        load['sum'] += os.getloadavg()[0]
+        load['samples'] += 1
+        samples = before['load_samples'] + load['samples']
+        total = before['load_sum'] + load['sum']
         with open(elapsed_file, 'w') as f:
-            json.dump(dict(wall_time_s=before + time.time() - start), f)
+            json.dump(dict(wall_time_s=before['wall_time_s'] + time.time()
+                           - start,
+                           cpu_time_s=before['cpu_time_s'] + cpu,
+                           load_sum=total, load_samples=samples,
+                           load_avg_mean=total / samples), f)
 
-    start = time.time()
+    start, cpu_start = time.time(), _children_cpu()
     with open(osp.join(run_dir, 'train.log'), 'a' if resume else 'w') as log:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
                                 cwd=ROOT)
@@ -155,11 +170,37 @@ def train_run(config: str, seed: int, run_dir: str,
                 break
             except subprocess.TimeoutExpired:
                 note_elapsed()
-    note_elapsed()
+    # proc.wait() reaped the child: os.wait4 is no longer possible, so the
+    # CPU time comes from the children's rusage of this process (the
+    # training is its only child at a time).
+    note_elapsed(cpu=_children_cpu() - cpu_start)
     if proc.returncode != 0:
         raise RuntimeError(f'training failed ({config}, seed {seed}); see '
                            f'{osp.join(run_dir, "train.log")}')
-    return before + time.time() - start
+    return before['wall_time_s'] + time.time() - start
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of this process's reaped children."""
+    import resource
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_stats(run_dir: str) -> dict:
+    """CPU time and mean load average of a run (``elapsed.json``), rounded;
+    empty for runs that predate them."""
+    path = osp.join(run_dir, 'elapsed.json')
+    if not osp.isfile(path):
+        return {}
+    with open(path) as f:
+        saved = json.load(f)
+    out = {}
+    if saved.get('cpu_time_s'):
+        out['cpu_time_s'] = round(saved['cpu_time_s'], 1)
+    if 'load_avg_mean' in saved:
+        out['load_avg_mean'] = round(saved['load_avg_mean'], 2)
+    return out
 
 
 def train_once(config: str, seed: int, run_dir: str, rerun: bool,
@@ -382,7 +423,7 @@ def run_one(config: str, seed: int, run_dir: str, args) -> dict:
                            f'{run_dir}: does the config evaluate at the end '
                            'with these metrics?')
     result = dict(config=config, seed=seed, values=values,
-                  wall_time_s=round(wall, 1))
+                  wall_time_s=round(wall, 1), **run_stats(run_dir))
     with open(result_file, 'w') as f:
         json.dump(result, f)
     shown = ', '.join(f'{v:.2f}' for v in values.values())
