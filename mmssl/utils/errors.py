@@ -103,6 +103,34 @@ def one_line(exc: BaseException) -> str:
     return f'{type(exc).__name__}: {first}' if first else type(exc).__name__
 
 
+_LOGGING_FAILURES = set()
+
+
+def _handle_logging_error(handler, record) -> None:
+    """``logging.Handler.handleError`` for the command-line tools: a log
+    handler that cannot write (a full disk, a removed folder) gets one
+    warning line naming where it writes, instead of a "--- Logging error
+    ---" traceback for every record; the tool goes on, and a write that
+    matters (a checkpoint) fails with its own one-line error."""
+    exc = sys.exc_info()[1]
+    where = getattr(handler, 'baseFilename', None) or type(handler).__name__
+    if id(handler) in _LOGGING_FAILURES:
+        return
+    _LOGGING_FAILURES.add(id(handler))
+    try:
+        sys.stderr.write(f'warning: could not write the log to {where} '
+                         f'({exc}); further log lines there are dropped\n')
+    except Exception:  # noqa: BLE001 - stderr itself is gone
+        pass
+
+
+def quiet_logging_errors() -> None:
+    """Route every logging handler's write errors to
+    :func:`_handle_logging_error` (one warning line per handler)."""
+    import logging
+    logging.Handler.handleError = _handle_logging_error
+
+
 def run_cli(main: Callable[[], object], argv_debug_flag: str = '--debug'):
     """Run ``main()``; on an exception print a one-line error and exit 1.
 
@@ -115,6 +143,7 @@ def run_cli(main: Callable[[], object], argv_debug_flag: str = '--debug'):
         debug = True
     if debug:
         return main()
+    quiet_logging_errors()
     try:
         return main()
     except KeyboardInterrupt:

@@ -262,3 +262,32 @@ def test_phantom_generator_checks_the_number_of_cases(tmp_path):
                  '--allow-fewer'], tmp_path)
     _assert_one_line_error(proc, '--training must be >= 1')
     assert not osp.exists(tmp_path / 'ph')
+
+
+@pytest.mark.skipif(not osp.exists('/dev/full'), reason='needs /dev/full')
+def test_full_disk_logging_gives_one_warning_not_tracebacks(tmp_path):
+    """A log file that cannot be written (/dev/full: every write fails with
+    ENOSPC) gives one warning line naming it, not a '--- Logging error ---'
+    traceback per record, and the tool's own error stays one line."""
+    script = tmp_path / 'tool.py'
+    script.write_text(
+        'import logging, sys\n'
+        f'sys.path.insert(0, {ROOT!r})\n'
+        'from mmssl.utils.errors import run_cli\n'
+        'def main():\n'
+        '    log = logging.getLogger("tool")\n'
+        '    log.addHandler(logging.FileHandler("/dev/full"))\n'
+        '    for i in range(3):\n'
+        '        log.warning("line %d", i)\n'
+        '    raise OSError(28, "could not write work/iter_1.pth")\n'
+        'run_cli(main)\n')
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True,
+                          text=True, cwd=str(tmp_path))
+    assert proc.returncode == 1
+    assert 'Logging error' not in proc.stderr
+    assert 'Traceback' not in proc.stderr
+    warnings = [ln for ln in proc.stderr.splitlines()
+                if ln.startswith('warning: could not write the log')]
+    assert len(warnings) == 1 and '/dev/full' in warnings[0]
+    assert 'error: OSError: [Errno 28] could not write work/iter_1.pth' \
+        in proc.stderr
