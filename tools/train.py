@@ -49,6 +49,11 @@ def parse_args(argv=None):
         choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none',
         help='job launcher')
+    parser.add_argument(
+        '--vis-backend',
+        choices=['local', 'tensorboard', 'wandb'],
+        help='also log scalars (losses, metrics, method diagnostics) to '
+        'this visualizer backend (tensorboard and wandb are pip extras)')
     parser.add_argument('--debug', action='store_true',
                         help='show full tracebacks on errors')
     # When using PyTorch version >= 2.0.0, the `torch.distributed.launch`
@@ -66,13 +71,15 @@ def main(argv=None):
 
     from mmengine.runner import Runner
 
-    from mmssl.utils.config import load_config, set_seed
+    from mmssl.utils.config import add_vis_backend, load_config, set_seed
     from mmssl.utils.dist import setup_cpu_distributed
 
     cfg = load_config(args.config, args.cfg_options)
     if args.seed is not None:
         set_seed(cfg, args.seed)
     cfg.launcher = args.launcher
+    if args.vis_backend is not None:
+        add_vis_backend(cfg, args.vis_backend)
 
     # work_dir is determined in this priority: CLI > segment in file > name
     if args.work_dir is not None:

@@ -21,6 +21,12 @@ env_cfg = dict(
     dist_cfg=dict(backend='nccl'),
 )
 
+# Scalars (losses, lr, metrics and the heads' diagnostics such as
+# util_ratio) go to every backend listed here. For TensorBoard (pip extra
+# `tensorboard`; event files in <work_dir>/<timestamp>/vis_data) add
+#   dict(type='TensorboardVisBackend')
+# here, or pass `tools/train.py CONFIG --vis-backend tensorboard`;
+# W&B: dict(type='WandbVisBackend') / `--vis-backend wandb`.
 vis_backends = [dict(type='LocalVisBackend')]
 visualizer = dict(type='Visualizer', vis_backends=vis_backends)
 log_processor = dict(type='LogProcessor', window_size=10, by_epoch=True)

@@ -160,3 +160,53 @@ def set_seed(cfg: Config, seed: int) -> Config:
     cfg.setdefault('randomness', {})
     cfg.randomness.seed = seed
     return cfg
+
+
+# ``--vis-backend`` choices of tools/train.py and tools/test.py: the
+# mmengine backend and the package (and pip extra of setup.cfg) it needs.
+VIS_BACKENDS = {
+    'local': ('LocalVisBackend', None, None),
+    'tensorboard': ('TensorboardVisBackend', 'tensorboard', 'tensorboard'),
+    'wandb': ('WandbVisBackend', 'wandb', 'wandb'),
+}
+
+
+def add_vis_backend(cfg: Config, name: str) -> Config:
+    """Append the visualizer backend ``name`` (a key of
+    :data:`VIS_BACKENDS`) to ``cfg.visualizer.vis_backends``.
+
+    Scalars (losses, learning rate, metrics, and the method diagnostics the
+    heads log, such as ``util_ratio``) then go to that backend as well;
+    TensorBoard's event files are written under
+    ``<work_dir>/<timestamp>/vis_data``.
+
+    Args:
+        cfg (Config): The config, changed in place.
+        name (str): ``'local'``, ``'tensorboard'`` or ``'wandb'``.
+
+    Returns:
+        Config: ``cfg``.
+
+    Raises:
+        ImportError: One line naming the pip extra when the backend's
+            package is not installed.
+    """
+    import importlib.util
+    if name not in VIS_BACKENDS:
+        raise ValueError(f'unknown visualizer backend {name!r}; choose from '
+                         f"{', '.join(VIS_BACKENDS)}")
+    backend, package, extra = VIS_BACKENDS[name]
+    if package is not None and importlib.util.find_spec(package) is None:
+        raise ImportError(
+            f'--vis-backend {name} needs the {package} package: '
+            f"pip install -e '.[{extra}]' (or pip install {package})")
+    visualizer = cfg.get('visualizer')
+    if visualizer is None:
+        cfg.visualizer = dict(type='Visualizer', vis_backends=[])
+        visualizer = cfg.visualizer
+    backends = list(visualizer.get('vis_backends') or [])
+    if not any(str(b.get('type', '')).split('.')[-1] == backend
+               for b in backends):
+        backends.append(dict(type=backend))
+    visualizer.vis_backends = backends
+    return cfg
