@@ -19,6 +19,7 @@ from mmssl.datasets.transforms.volume import (
     save_nifti_like,
     unpack_label,
 )
+from mmssl.engine.hooks.visualization_hook import draw_caption
 from mmssl.registry import MODELS
 from mmssl.utils.checkpoint import load_checkpoint_strict
 
@@ -53,6 +54,11 @@ def montage(image: np.ndarray, label: np.ndarray, affine: np.ndarray,
     first, last = (zs[0], zs[-1]) if len(zs) else (0, img.shape[2] - 1)
     picks = np.unique(np.linspace(first, last, num_slices).round().astype(
         int))
+    cols = min(cols, len(picks))
+    rows = -(-len(picks) // cols)
+    h, w = img.shape[1], img.shape[0]
+    # tiles upscaled before their captions so the text stays sharp
+    scale = max(1, int(np.ceil(256 / min(rows * h, cols * w))))
     tiles = []
     for z in picks:
         grey = (img[:, :, z].T[::-1, ::-1] * 255).astype(np.uint8)
@@ -61,17 +67,13 @@ def montage(image: np.ndarray, label: np.ndarray, affine: np.ndarray,
         for c in range(1, int(lab.max()) + 1):
             colour = np.array(_COLOURS[(c - 1) % len(_COLOURS)], float)
             tile[sl == c] = tile[sl == c] * (1 - alpha) + colour * alpha
-        tile = tile.astype(np.uint8)
-        cv2.putText(tile, f'z={z}', (2, 12), cv2.FONT_HERSHEY_SIMPLEX, 0.35,
-                    (255, 255, 0), 1, cv2.LINE_AA)
-        tiles.append(tile)
+        tile = cv2.resize(tile.astype(np.uint8), None, fx=scale, fy=scale,
+                          interpolation=cv2.INTER_NEAREST)
+        tiles.append(draw_caption(tile, [f'z={z}']))
     while len(tiles) % cols:
         tiles.append(np.zeros_like(tiles[0]))
-    rows = [np.hstack(tiles[i:i + cols]) for i in range(0, len(tiles), cols)]
-    out = np.vstack(rows)
-    scale = max(1, int(np.ceil(256 / min(out.shape[:2]))))
-    return cv2.resize(out, None, fx=scale, fy=scale,
-                      interpolation=cv2.INTER_NEAREST)
+    return np.vstack([np.hstack(tiles[i:i + cols])
+                      for i in range(0, len(tiles), cols)])
 
 
 class VolumeSegInferencer:

@@ -1,6 +1,14 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 from .rng_state_hook import RNGStateHook
 from .save_split_hook import SaveSplitHook
-from .visualization_hook import ClsVisualizationHook
+from .visualization_hook import (
+    BEVVisualizationHook,
+    ClsVisualizationHook,
+    TestImageHook,
+    VolumeSegVisualizationHook,
+)
 
-__all__ = ['RNGStateHook', 'SaveSplitHook', 'ClsVisualizationHook']
+__all__ = [
+    'RNGStateHook', 'SaveSplitHook', 'ClsVisualizationHook',
+    'TestImageHook', 'VolumeSegVisualizationHook', 'BEVVisualizationHook'
+]

@@ -1,7 +1,7 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 import os
 import os.path as osp
-from typing import Optional
+from typing import Optional, Sequence
 
 import cv2
 import numpy as np
@@ -9,9 +9,48 @@ from mmengine.hooks import Hook
 
 from mmssl.registry import HOOKS
 
+_FONT = cv2.FONT_HERSHEY_SIMPLEX
+
+
+def caption_style(shape) -> tuple:
+    """Font scale, stroke thickness and padding (pixels) of captions on an
+    image of ``shape``, from its short side: 0.5 / 1 px at 240 pixels,
+    1.0 / 2 px at 480, never below 0.35."""
+    short = min(shape[:2])
+    scale = max(0.35, short / 480)
+    thickness = max(1, int(round(scale * 2)))
+    pad = max(2, int(round(4 * scale)))
+    return scale, thickness, pad
+
+
+def draw_caption(img: np.ndarray, text_lines: Sequence[str],
+                 origin=(0, 0), colour=(255, 255, 255),
+                 background=(0, 0, 0)) -> np.ndarray:
+    """Write ``text_lines`` on ``img`` (HxWx3 uint8, drawn in place when
+    contiguous), one under the other from ``origin`` (top left), each on
+    a filled ``background`` box the size of the text. Size and thickness
+    follow the image's short side (:func:`caption_style`).
+
+    Returns the drawn image.
+    """
+    img = np.ascontiguousarray(img)
+    scale, thickness, pad = caption_style(img.shape)
+    x, y = int(origin[0]), int(origin[1])
+    for line in text_lines:
+        (tw, th), base = cv2.getTextSize(line, _FONT, scale, thickness)
+        cv2.rectangle(img, (x, y), (x + tw + 2 * pad - 1,
+                                    y + th + base + 2 * pad - 1),
+                      background, -1)
+        cv2.putText(img, line, (x + pad, y + pad + th), _FONT, scale,
+                    colour, thickness, cv2.LINE_AA)
+        y += th + base + 2 * pad
+    return img
+
 
 def draw_cls_result(img: np.ndarray, text_lines, min_side: int = 192):
-    """Upscale ``img`` (HxWxC RGB uint8) and write ``text_lines`` on it.
+    """Upscale ``img`` (HxWxC RGB uint8) so its short side is at least
+    ``min_side`` and write ``text_lines`` at its top left
+    (:func:`draw_caption`).
 
     Returns an RGB uint8 image.
     """
@@ -24,15 +63,7 @@ def draw_cls_result(img: np.ndarray, text_lines, min_side: int = 192):
     if scale > 1:
         img = cv2.resize(img, (w * scale, h * scale),
                          interpolation=cv2.INTER_NEAREST)
-    img = np.ascontiguousarray(img)
-    y = 18
-    for line in text_lines:
-        cv2.putText(img, line, (4, y), cv2.FONT_HERSHEY_SIMPLEX, 0.5,
-                    (0, 0, 0), 3, cv2.LINE_AA)
-        cv2.putText(img, line, (4, y), cv2.FONT_HERSHEY_SIMPLEX, 0.5,
-                    (255, 255, 0), 1, cv2.LINE_AA)
-        y += 18
-    return img
+    return draw_caption(np.ascontiguousarray(img), text_lines)
 
 
 def draw_box_result(img: np.ndarray, pred_box, text_lines, gt_boxes=None,
@@ -52,7 +83,8 @@ def draw_box_result(img: np.ndarray, pred_box, text_lines, gt_boxes=None,
 
     def rect(box, colour):
         x0, y0, x1, y1 = (int(round(float(v) * scale)) for v in box)
-        cv2.rectangle(vis, (x0, y0), (x1, y1), colour, 2)
+        cv2.rectangle(vis, (x0, y0), (x1, y1), colour,
+                      max(2, caption_style(vis.shape)[1]))
 
     for box in ([] if gt_boxes is None else np.asarray(gt_boxes).reshape(
             -1, 4)):
@@ -90,57 +122,227 @@ def draw_loc_result(img: np.ndarray, loc_map: np.ndarray, pred_box,
     return draw_box_result(vis, pred_box, text_lines, gt_boxes, min_side)
 
 
-@HOOKS.register_module()
-class ClsVisualizationHook(Hook):
-    """Write test images with their predicted and true class to a folder
-    (and, for localization models, the heatmap with the predicted box in
-    green and the ground-truth boxes in red).
+class TestImageHook(Hook):
+    """Base of the hooks that write one picture (or file set) per test
+    sample to a folder; ``tools/test.py --show-dir DIR`` sets ``out_dir``.
 
-    Enabled by ``tools/test.py --show-dir DIR``.
+    Every ``interval``-th sample is drawn (every one by default), at most
+    ``max_images`` (no limit by default); both are said once in the log
+    when they skip samples. A sample that fails to draw is logged (the
+    first failure with its error) and skipped, so the test metrics are
+    never lost to a drawing error. Subclasses implement
+    :meth:`draw_sample`.
 
     Args:
         out_dir (str, optional): Output folder; relative paths are taken
-            inside the run's log folder. Defaults to None (disabled).
-        max_images (int): Stop after this many images. Defaults to 200.
+            inside the run's log folder (``work_dir/TIMESTAMP``, as
+            mmdet's ``test_out_dir``). Defaults to None (disabled).
+        interval (int): Draw every ``interval``-th test sample.
+            Defaults to 1.
+        max_images (int, optional): Stop drawing after this many samples.
+            Defaults to None (all).
     """
     priority = 'NORMAL'
 
-    def __init__(self, out_dir: Optional[str] = None, max_images: int = 200):
+    def __init__(self, out_dir: Optional[str] = None, interval: int = 1,
+                 max_images: Optional[int] = None):
+        if interval < 1:
+            raise ValueError(f'interval must be >= 1, got {interval}')
         self.out_dir = out_dir
+        self.interval = interval
         self.max_images = max_images
-        self._count = 0
+        self._reset()
+
+    def _reset(self):
+        self._seen = self._count = self._failed = 0
+        self._files = 0
+        self._capped = False
+        self._dir = None
+
+    def before_test(self, runner) -> None:
+        self._reset()
+        if self.out_dir is None:
+            return
+        self._dir = self.out_dir if osp.isabs(self.out_dir) else osp.join(
+            runner.log_dir, self.out_dir)
+        os.makedirs(self._dir, exist_ok=True)
+        what = 'every test sample' if self.interval == 1 else \
+            f'every {self.interval}-th test sample'
+        if self.max_images is not None:
+            what += f', at most {self.max_images},'
+        runner.logger.info(f'{type(self).__name__}: drawing {what} into '
+                           f'{self._dir}')
+
+    def batch_inputs(self, data_batch) -> Sequence:
+        """One input per sample of ``data_batch``."""
+        return data_batch['inputs']
+
+    def draw_sample(self, runner, inputs, sample, out_dir: str) -> int:
+        """Write ``sample``'s picture(s) into ``out_dir``; return how many
+        files were written."""
+        raise NotImplementedError
 
     def after_test_iter(self, runner, batch_idx, data_batch=None,
                         outputs=None) -> None:
-        if self.out_dir is None or data_batch is None:
+        if self._dir is None or data_batch is None or not outputs:
             return
-        out_dir = self.out_dir if osp.isabs(self.out_dir) else osp.join(
-            runner.log_dir, self.out_dir)
-        os.makedirs(out_dir, exist_ok=True)
+        for inp, sample in zip(self.batch_inputs(data_batch), outputs):
+            self._seen += 1
+            if (self._seen - 1) % self.interval:
+                continue
+            if self.max_images is not None and \
+                    self._count >= self.max_images:
+                if not self._capped:
+                    self._capped = True
+                    runner.logger.info(
+                        f'{type(self).__name__}: stopped drawing after '
+                        f'max_images={self.max_images} samples')
+                continue
+            try:
+                self._files += self.draw_sample(runner, inp, sample,
+                                                self._dir)
+                self._count += 1
+            except Exception as e:  # never lose the metrics to a drawing
+                self._failed += 1
+                if self._failed == 1:
+                    runner.logger.warning(
+                        f'{type(self).__name__}: could not draw test '
+                        f'sample {self._seen - 1} '
+                        f'({type(e).__name__}: {e}); skipping the samples '
+                        'that fail')
+
+    def after_test_epoch(self, runner, metrics=None) -> None:
+        if self._dir is None:
+            return
+        msg = (f'{type(self).__name__}: wrote {self._files} files for '
+               f'{self._count} of {self._seen} test samples to {self._dir}')
+        if self._failed:
+            msg += f'; {self._failed} failed to draw'
+        runner.logger.info(msg)
+
+
+@HOOKS.register_module()
+class ClsVisualizationHook(TestImageHook):
+    """Write test images with their predicted and true class to a folder
+    (and, for localization models, the heatmap with the predicted box in
+    green and the ground-truth boxes in red), one ``{sample_idx}.png``
+    per image.
+
+    Enabled by ``tools/test.py --show-dir DIR``; arguments as
+    :class:`TestImageHook`.
+    """
+
+    def draw_sample(self, runner, inp, sample, out_dir: str) -> int:
+        if inp.is_sparse:
+            inp = inp.to_dense()
+        if inp.ndim != 3:
+            raise ValueError(
+                f'a {inp.ndim - 1}-D input of shape {tuple(inp.shape)}: '
+                'ClsVisualizationHook draws 2-D images (volumes: '
+                'VolumeSegVisualizationHook)')
         classes = runner.test_dataloader.dataset.metainfo.get('classes', ())
-        for inp, sample in zip(data_batch['inputs'], outputs):
-            if self._count >= self.max_images:
-                return
-            img = inp.permute(1, 2, 0).cpu().numpy().astype(np.uint8)
-            label = int(sample.pred_label[0])
-            name = classes[label] if label < len(classes) else str(label)
-            lines = [f'pred: {name} ({float(sample.pred_score[label]):.2f})']
-            if 'gt_label' in sample:
-                gt = int(sample.gt_label[0])
-                lines.append(
-                    f'gt: {classes[gt] if gt < len(classes) else gt}')
-            if 'loc_map' in sample:
-                drawn = draw_loc_result(
-                    img, sample.loc_map.cpu().numpy(),
-                    sample.pred_bbox.tolist(), lines,
-                    gt_boxes=sample.get('gt_bboxes'))
-            else:
-                drawn = draw_cls_result(img, lines)
-            idx = sample.metainfo.get('sample_idx', self._count)
-            cv2.imwrite(
-                osp.join(out_dir, f'{idx:06d}.png'),
-                cv2.cvtColor(drawn, cv2.COLOR_RGB2BGR))
-            self._count += 1
+        img = inp.permute(1, 2, 0).cpu().numpy()
+        img = np.clip(img, 0, 255).astype(np.uint8)
+        label = int(sample.pred_label[0])
+        name = classes[label] if label < len(classes) else str(label)
+        lines = [f'pred: {name} ({float(sample.pred_score[label]):.2f})']
+        if 'gt_label' in sample:
+            gt = int(sample.gt_label[0])
+            lines.append(f'gt: {classes[gt] if gt < len(classes) else gt}')
+        if 'loc_map' in sample:
+            drawn = draw_loc_result(
+                img, sample.loc_map.cpu().numpy(),
+                sample.pred_bbox.tolist(), lines,
+                gt_boxes=sample.get('gt_bboxes'))
+        else:
+            drawn = draw_cls_result(img, lines)
+        idx = sample.metainfo.get('sample_idx', self._seen - 1)
+        cv2.imwrite(osp.join(out_dir, f'{idx:06d}.png'),
+                    cv2.cvtColor(drawn, cv2.COLOR_RGB2BGR))
+        return 1
+
+
+@HOOKS.register_module()
+class VolumeSegVisualizationHook(TestImageHook):
+    """Write each test volume's prediction as ``{case}_pred.nii.gz`` (a
+    label volume on the input's grid, with its affine and header, as
+    MONAI's ``SaveImage`` does) and ``{case}_montage.png`` (axial slices
+    over the labelled extent with the labels blended in, as
+    ``demo/volume_demo.py`` draws).
+
+    Enabled by ``tools/test.py --show-dir DIR``; arguments as
+    :class:`TestImageHook`.
+    """
+
+    def draw_sample(self, runner, inp, sample, out_dir: str) -> int:
+        from mmssl.apis.volume_inferencer import _window, montage
+        from mmssl.datasets.transforms.volume import (
+            invert_geometry,
+            load_nifti,
+            save_nifti_like,
+            unpack_label,
+        )
+        path = sample.img_path
+        name = osp.basename(path)
+        for ext in ('.nii.gz', '.nii'):
+            if name.endswith(ext):
+                name = name[:-len(ext)]
+        geometry = sample.metainfo.get('geometry', [])
+        pred = unpack_label(sample.pred_seg.cpu().numpy())
+        save_nifti_like(pred, path, osp.join(out_dir, f'{name}_pred.nii.gz'),
+                        geometry)
+        label = invert_geometry(pred, geometry).astype(np.uint8)
+        image, affine, _ = load_nifti(path)
+        pic = montage(image, label, affine, _window(runner.cfg))
+        cv2.imwrite(osp.join(out_dir, f'{name}_montage.png'),
+                    cv2.cvtColor(pic, cv2.COLOR_RGB2BGR))
+        return 2
+
+
+@HOOKS.register_module()
+class BEVVisualizationHook(TestImageHook):
+    """Write each test point cloud seen from above with its predicted 3-D
+    boxes (score >= ``score_thr``, one colour per class) as
+    ``{scan}.png``, as ``demo/pcd_demo.py`` draws; a matplotlib stand-in
+    for mmdet3d's ``Det3DVisualizationHook``, whose LiDAR drawing needs
+    Open3D and a display.
+
+    Args:
+        score_thr (float): Boxes below this score are not drawn.
+            Defaults to 0.3.
+        Others as :class:`TestImageHook`.
+    """
+
+    def __init__(self, out_dir: Optional[str] = None, interval: int = 1,
+                 max_images: Optional[int] = None, score_thr: float = 0.3):
+        super().__init__(out_dir, interval, max_images)
+        self.score_thr = score_thr
+
+    def batch_inputs(self, data_batch) -> Sequence:
+        return data_batch['inputs']['points']
+
+    def draw_sample(self, runner, points, sample, out_dir: str) -> int:
+        from mmengine.model import is_model_wrapper
+
+        from mmssl.visualization.bev import draw_bev
+        model = runner.model.module if is_model_wrapper(
+            runner.model) else runner.model
+        points = points.cpu().numpy()
+        try:
+            pc_range = model.data_preprocessor.voxel_layer.point_cloud_range
+        except AttributeError:
+            lo, hi = points[:, :3].min(0), points[:, :3].max(0)
+            pc_range = [*lo, *hi]
+        pred = sample.pred_instances_3d
+        keep = pred.scores_3d >= self.score_thr
+        classes = runner.test_dataloader.dataset.metainfo.get('classes')
+        name = osp.splitext(osp.basename(
+            sample.metainfo.get('lidar_path', f'{self._seen - 1:06d}')))[0]
+        draw_bev(points, pred.bboxes_3d.tensor[keep].cpu().numpy(),
+                 pred.labels_3d[keep].cpu().numpy(),
+                 pred.scores_3d[keep].cpu().numpy(), classes, pc_range,
+                 osp.join(out_dir, f'{name}.png'))
+        return 1
 
 
 def draw_seg_result(img: np.ndarray, mask: np.ndarray, palette,
