@@ -12,7 +12,10 @@ Two layouts users have on disk:
 * BUSI (Al-Dhabyani et al. 2020, :class:`BUSIDataset`):
   ``benign/``, ``malignant/``, ``normal/`` folders with ``<name>.png`` and
   its mask(s) ``<name>_mask.png``, ``<name>_mask_1.png``, ...; one box per
-  mask file (the extent of its nonzero pixels).
+  connected region of each mask file (:func:`mask_to_boxes`; regions of
+  fewer than ``min_region_area`` pixels are annotation specks and give no
+  box). ``data_root`` may be that folder or the one above it that holds
+  ``Dataset_BUSI_with_GT/`` (:func:`find_busi_root`).
 
 ``box_fraction`` keeps the boxes of that share of the boxed images (drawn
 with ``seed``) and makes the others class-only; the draw is the dataset's
@@ -42,7 +45,20 @@ COCO_LAYOUT = (
 BUSI_LAYOUT = (
     'expected the BUSI layout: <data_root>/{benign,malignant,normal}/'
     '<name>.png with masks <name>_mask.png (and <name>_mask_1.png, ...) '
-    'beside each image')
+    'beside each image (or <data_root>/Dataset_BUSI_with_GT/ holding them)')
+BUSI_CLASSES = ('benign', 'malignant', 'normal')
+BUSI_FOLDER = 'Dataset_BUSI_with_GT'
+
+
+def find_busi_root(path: str) -> str:
+    """The folder path inside ``path`` that holds BUSI's class folders:
+    ``''`` when ``path`` holds them itself, ``'Dataset_BUSI_with_GT'`` when
+    it is the folder one level up; ``FileNotFoundError`` otherwise."""
+    for sub in ('', BUSI_FOLDER):
+        if any(osp.isdir(osp.join(path, sub, d)) for d in BUSI_CLASSES):
+            return sub
+    raise FileNotFoundError(f'no BUSI class folder under {path}; '
+                            f'{BUSI_LAYOUT}')
 
 
 def names_checksum(names: Sequence[str]) -> str:
@@ -90,6 +106,35 @@ def make_box_split(names: Sequence[str], boxed: Sequence[int],
     return dict(type='box', seed=int(seed), box_fraction=box_fraction,
                 num_samples=len(names), names_checksum=names_checksum(names),
                 labeled=labeled,
+                unlabeled=[i for i in range(len(names)) if i not in kept])
+
+
+def make_stratified_box_split(names: Sequence[str], boxed: Sequence[int],
+                              strata: Sequence[str], box_fraction: float,
+                              seed: int = 0) -> Dict:
+    """Like :func:`make_box_split`, but ``box_fraction`` is the share of
+    the *boxed* images of each stratum (e.g. diagnosis) that keep their
+    box, rounded per stratum: the BUSI protocol
+    (``tools/data/busi_to_coco.py``). ``strata[i]`` is image ``i``'s
+    stratum; the split also records ``strata`` (``{stratum: [boxed,
+    kept]}``)."""
+    if not 0 < box_fraction <= 1:
+        raise ValueError(f'box_fraction must be in (0, 1], got '
+                         f'{box_fraction}')
+    rng = np.random.RandomState(seed)
+    labeled, counts = [], {}
+    for group in sorted(set(strata[i] for i in boxed)):
+        idx = sorted(int(i) for i in boxed if strata[i] == group)
+        want = int(round(box_fraction * len(idx)))
+        labeled += [idx[j] for j in rng.permutation(len(idx))[:want]]
+        counts[group] = [len(idx), want]
+    if not labeled:
+        raise ValueError(f'box_fraction={box_fraction} of {len(boxed)} '
+                         'boxed images keeps no box')
+    kept = set(labeled)
+    return dict(type='box', seed=int(seed), box_fraction=box_fraction,
+                stratified=True, strata=counts, num_samples=len(names),
+                names_checksum=names_checksum(names), labeled=sorted(kept),
                 unlabeled=[i for i in range(len(names)) if i not in kept])
 
 
@@ -308,20 +353,28 @@ class BUSDataset(BaseDetDataset):
 
 @DATASETS.register_module()
 class BUSIDataset(BUSDataset):
-    """The BUSI folder layout (see the module docstring); ``data_root`` is
-    the folder holding ``benign/``, ``malignant/`` and ``normal/``."""
+    """The BUSI folder layout (see the module docstring).
 
-    def __init__(self, data_root: str, **kwargs) -> None:
+    Args:
+        data_root (str): The folder holding ``benign/``, ``malignant/`` and
+            ``normal/``, or the one above it holding
+            ``Dataset_BUSI_with_GT/``; ``file_name`` is relative to it.
+        min_region_area (int): Connected mask regions of fewer pixels give
+            no box (BUSI has 25 such specks of 1-8 pixels beside lesions of
+            3,000 pixels and more). Defaults to 16.
+        **kwargs: See :class:`BUSDataset`.
+    """
+
+    def __init__(self, data_root: str, min_region_area: int = 16,
+                 **kwargs) -> None:
         kwargs.setdefault('ann_file', '')
+        self.min_region_area = min_region_area
         super().__init__(data_root=data_root, **kwargs)
 
     def load_raw(self) -> List[dict]:
-        root = self.data_root
-        present = [d for d in ('benign', 'malignant', 'normal')
-                   if osp.isdir(osp.join(root, d))]
-        if not present:
-            raise FileNotFoundError(f'no BUSI class folder under {root}; '
-                                    f'{BUSI_LAYOUT}')
+        sub = find_busi_root(self.data_root)
+        root = osp.join(self.data_root, sub)
+        present = [d for d in BUSI_CLASSES if osp.isdir(osp.join(root, d))]
         raw = []
         for diagnosis in present:
             folder = osp.join(root, diagnosis)
@@ -346,25 +399,22 @@ class BUSIDataset(BUSDataset):
                         from None
                 boxes = []
                 for m in sorted(masks):
-                    box = mask_to_box(osp.join(folder, m), (height, width))
-                    if box is not None:
-                        boxes.append(box)
+                    boxes += mask_to_boxes(osp.join(folder, m),
+                                           (height, width),
+                                           self.min_region_area)
+                name = osp.join(sub, diagnosis, fname)
                 raw.append(dict(
                     img_id=len(raw) + 1,
-                    file_name=f'{diagnosis}/{fname}', img_path=path,
+                    file_name=name, img_path=path,
                     height=height, width=width, diagnosis=diagnosis,
                     boxes=boxes,
-                    entry=dict(file_name=f'{diagnosis}/{fname}',
-                               height=height, width=width,
-                               diagnosis=diagnosis, id=len(raw) + 1)))
+                    entry=dict(file_name=name, height=height, width=width,
+                               diagnosis=diagnosis, id=len(raw) + 1,
+                               num_masks=len(masks))))
         return raw
 
 
-def mask_to_box(path: str, shape=None) -> Optional[List[float]]:
-    """The box ``[x0, y0, x1, y1]`` (pixel edges, so ``x1 = last column +
-    1``) around a mask PNG's nonzero pixels; ``None`` for an empty mask.
-    With ``shape`` ``(h, w)``, a mask of another size is an error naming
-    the file."""
+def _read_mask(path: str, shape=None) -> np.ndarray:
     try:
         with Image.open(path) as im:
             mask = np.asarray(im.convert('L')) > 0
@@ -374,11 +424,33 @@ def mask_to_box(path: str, shape=None) -> Optional[List[float]]:
     if shape is not None and mask.shape != tuple(shape):
         raise ValueError(f'mask {path} is {mask.shape[1]}x{mask.shape[0]}, '
                          f'its image {shape[1]}x{shape[0]}')
-    ys, xs = np.nonzero(mask)
+    return mask
+
+
+def mask_to_box(path: str, shape=None) -> Optional[List[float]]:
+    """The box ``[x0, y0, x1, y1]`` (pixel edges, so ``x1 = last column +
+    1``) around all of a mask PNG's nonzero pixels; ``None`` for an empty
+    mask. With ``shape`` ``(h, w)``, a mask of another size is an error
+    naming the file."""
+    ys, xs = np.nonzero(_read_mask(path, shape))
     if len(xs) == 0:
         return None
     return [float(xs.min()), float(ys.min()), float(xs.max() + 1),
             float(ys.max() + 1)]
+
+
+def mask_to_boxes(path: str, shape=None,
+                  min_region_area: int = 1) -> List[List[float]]:
+    """One box ``[x0, y0, x1, y1]`` (pixel edges) per connected region
+    (8-connectivity) of a mask PNG's nonzero pixels, regions of fewer than
+    ``min_region_area`` pixels left out, in the order of their first
+    pixel (row-major); ``[]`` for an empty mask. ``shape`` as in
+    :func:`mask_to_box`."""
+    from skimage.measure import label, regionprops
+    regions = regionprops(label(_read_mask(path, shape), connectivity=2))
+    return [[float(x0), float(y0), float(x1), float(y1)]
+            for (y0, x0, y1, x1) in (r.bbox for r in regions
+                                     if r.area >= min_region_area)]
 
 
 def write_bus_coco(data_list: Sequence[dict], path: str,
