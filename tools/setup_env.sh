@@ -133,6 +133,13 @@ run_step "docs packages" \
     "pip could not install requirements/docs.txt" \
     "${PIP[@]}" install -c "$CONSTRAINTS" -r "$ROOT/requirements/docs.txt"
 
+run_step "tools packages" \
+    "pip could not install requirements/tools.txt (tensorboard, what mim imports)" \
+    "${PIP[@]}" install -c "$CONSTRAINTS" -r "$ROOT/requirements/tools.txt"
+run_step "openmim (no-deps)" \
+    "pip could not install requirements/mim.txt" \
+    "${PIP[@]}" install -c "$CONSTRAINTS" --no-deps -r "$ROOT/requirements/mim.txt"
+
 # mmdet3d with --no-deps (requirements/mmdet3d.txt says why), then what it
 # really imports.
 run_step "mmdet3d (no-deps)" \
