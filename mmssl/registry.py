@@ -7,7 +7,17 @@ scope ``mmssl`` and ``locations`` so that building ``dict(type='X')`` with
 Because they are children of mmengine's roots, a config can also reach the
 modules of sibling OpenMMLab packages by scope: ``dict(type='mmdet.ResNet')``
 or ``dict(type='mmseg.VisionTransformer')``.
+
+The modules that need mmdet3d (UpCycling, the KITTI transforms, the BEV
+feature datasets, the KITTI metric) are not imported by the packages'
+``__init__`` files, so ``import mmssl.models`` does not pay for importing
+mmdet3d. Their registries list them as ``lazy_locations``: a lookup of an
+mmssl name that is not registered imports them once and looks again, so
+configs naming those types build as before.
 """
+import logging
+from importlib import import_module
+
 from mmengine.registry import DATA_SAMPLERS as MMENGINE_DATA_SAMPLERS
 from mmengine.registry import DATASETS as MMENGINE_DATASETS
 from mmengine.registry import EVALUATOR as MMENGINE_EVALUATOR
@@ -36,7 +46,59 @@ from mmengine.registry import VISUALIZERS as MMENGINE_VISUALIZERS
 from mmengine.registry import (
     WEIGHT_INITIALIZERS as MMENGINE_WEIGHT_INITIALIZERS,
 )
-from mmengine.registry import Registry
+from mmengine.registry import Registry as _Registry
+
+# Modules that import mmdet3d, imported on the first lookup that misses.
+LAZY_3D_MODULES = {
+    'model': ['mmssl.models.detectors.upcycling'],
+    'dataset': ['mmssl.datasets.bev_features'],
+    'function': ['mmssl.datasets.bev_features'],
+    'transform': ['mmssl.datasets.kitti'],
+    'metric': ['mmssl.evaluation.metrics.kitti'],
+}
+
+
+class Registry(_Registry):
+    """mmengine's ``Registry`` with ``lazy_locations``: modules imported
+    only when a lookup of a name in this registry's scope (or without a
+    scope) finds nothing, then the lookup is repeated.
+
+    Args:
+        lazy_locations (list[str]): Modules to import on the first miss.
+            If one cannot be imported (mmdet3d not installed), a warning
+            says so and the lookup returns None as a plain miss does.
+        Others are those of :class:`mmengine.registry.Registry`.
+    """
+
+    def __init__(self, *args, lazy_locations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self._lazy_locations = list(lazy_locations)
+        self._lazy_imported = not self._lazy_locations
+
+    def import_lazy_locations(self) -> None:
+        """Import the ``lazy_locations`` (once)."""
+        if self._lazy_imported:
+            return
+        self._lazy_imported = True
+        for location in self._lazy_locations:
+            try:
+                import_module(location)
+            except ImportError as e:
+                from mmengine.logging import print_log
+                print_log(
+                    f'{location} (3-D modules of the mmssl::{self.name} '
+                    f'registry) could not be imported: {e}. Install '
+                    'mmdet3d as tools/setup_env.sh does to use them.',
+                    logger='current', level=logging.WARNING)
+
+    def get(self, key: str):
+        obj = super().get(key)
+        if obj is None and not self._lazy_imported and \
+                isinstance(key, str) and \
+                self.split_scope_key(key)[0] in (None, self.scope):
+            self.import_lazy_locations()
+            obj = super().get(key)
+        return obj
 
 __all__ = [
     'RUNNERS', 'RUNNER_CONSTRUCTORS', 'LOOPS', 'HOOKS', 'LOG_PROCESSORS',
@@ -63,21 +125,32 @@ LOG_PROCESSORS = Registry(
 
 # Data.
 DATASETS = Registry(
-    'dataset', parent=MMENGINE_DATASETS, locations=['mmssl.datasets'])
+    'dataset',
+    parent=MMENGINE_DATASETS,
+    locations=['mmssl.datasets'],
+    lazy_locations=LAZY_3D_MODULES['dataset'])
 DATA_SAMPLERS = Registry(
     'data sampler',
     parent=MMENGINE_DATA_SAMPLERS,
     locations=['mmssl.datasets'])
 # Functions a config names, such as a dataloader's collate_fn.
 FUNCTIONS = Registry(
-    'function', parent=MMENGINE_FUNCTIONS, locations=['mmssl.datasets'])
+    'function',
+    parent=MMENGINE_FUNCTIONS,
+    locations=['mmssl.datasets'],
+    lazy_locations=LAZY_3D_MODULES['function'])
 TRANSFORMS = Registry(
     'transform',
     parent=MMENGINE_TRANSFORMS,
-    locations=['mmssl.datasets.transforms'])
+    locations=['mmssl.datasets.transforms'],
+    lazy_locations=LAZY_3D_MODULES['transform'])
 
 # Models.
-MODELS = Registry('model', parent=MMENGINE_MODELS, locations=['mmssl.models'])
+MODELS = Registry(
+    'model',
+    parent=MMENGINE_MODELS,
+    locations=['mmssl.models'],
+    lazy_locations=LAZY_3D_MODULES['model'])
 MODEL_WRAPPERS = Registry(
     'model_wrapper',
     parent=MMENGINE_MODEL_WRAPPERS,
@@ -107,7 +180,10 @@ PARAM_SCHEDULERS = Registry(
 
 # Evaluation.
 METRICS = Registry(
-    'metric', parent=MMENGINE_METRICS, locations=['mmssl.evaluation'])
+    'metric',
+    parent=MMENGINE_METRICS,
+    locations=['mmssl.evaluation'],
+    lazy_locations=LAZY_3D_MODULES['metric'])
 EVALUATOR = Registry(
     'evaluator', parent=MMENGINE_EVALUATOR, locations=['mmssl.evaluation'])
 

@@ -54,3 +54,48 @@ def test_unknown_type_in_sibling_scope_suggests_scoped_name():
         R.MODELS.build(dict(type='mmdet.ResNnet', depth=18))
     text = explain_unknown_type(str(e.value.args[0]))
     assert 'mmdet.ResNet' in text.split('closest registered names:')[1]
+
+
+_NO_MMDET3D = '''
+import sys
+import mmssl.apis, mmssl.datasets, mmssl.engine, mmssl.evaluation
+import mmssl.models, mmssl.visualization
+from mmssl.utils import register_all_modules
+register_all_modules()
+loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'mmdet3d')
+assert not loaded, loaded[:5]
+'''
+
+_LAZY_3D = '''
+from mmengine.registry import DefaultScope
+import mmssl.registry as R
+DefaultScope.get_instance('lazy', scope_name='mmssl')
+assert R.MODELS.get('UpCycling').__name__ == 'UpCycling'
+assert R.MODELS.get('mmssl.UpCycling').__name__ == 'UpCycling'
+assert R.TRANSFORMS.get('LoadKittiPoints') is not None
+assert R.TRANSFORMS.get('GTDatabaseSampler') is not None
+assert R.DATASETS.get('SemiDet3DDataset') is not None
+assert R.FUNCTIONS.get('semi_det3d_collate') is not None
+assert R.METRICS.get('KittiMetric') is not None
+from mmssl.datasets import KITTI_CLASSES, read_velodyne  # noqa
+from mmssl.evaluation import KittiMetric  # noqa
+from mmssl.models import UpCycling  # noqa
+from mmssl.models.detectors import UpCycling  # noqa
+'''
+
+
+def _run(code):
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, '-c', code], capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+
+def test_importing_mmssl_does_not_import_mmdet3d():
+    _run(_NO_MMDET3D)
+
+
+def test_3d_types_are_imported_on_first_lookup():
+    pytest.importorskip('mmdet3d')
+    _run(_LAZY_3D)

@@ -13,6 +13,10 @@ def register_all_modules(init_default_scope: bool = True) -> None:
     the registries' ``locations`` import modules on demand); tests, notebooks
     and user scripts that build modules directly do.
 
+    The modules that need mmdet3d (UpCycling, KITTI, BEV features) are not
+    imported here: the registries import them on the first lookup of a name
+    they do not hold (``lazy_locations`` in :mod:`mmssl.registry`).
+
     Args:
         init_default_scope (bool): Whether to set ``mmssl`` as the current
             default scope. Defaults to True.
