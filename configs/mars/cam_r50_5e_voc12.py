@@ -81,3 +81,5 @@ default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=1,
                     save_last=True),
     visualization=dict(_delete_=True, type='mmseg.SegVisualizationHook'))
+visualizer = dict(type='mmseg.SegLocalVisualizer',
+                  vis_backends=[dict(type='LocalVisBackend')])

@@ -87,4 +87,6 @@ default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=1500,
                     max_keep_ckpts=1, save_last=True),
     visualization=dict(_delete_=True, type='mmseg.SegVisualizationHook'))
+visualizer = dict(type='mmseg.SegLocalVisualizer',
+                  vis_backends=[dict(type='LocalVisBackend')])
 log_processor = dict(by_epoch=False)

@@ -27,6 +27,8 @@ model = dict(
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=50),
     checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=5000,
-                    max_keep_ckpts=2, save_last=True))
+                    max_keep_ckpts=2, save_last=True),
+    # --show-dir: NIfTI label volumes and PNG montages
+    visualization=dict(type='VolumeSegVisualizationHook'))
 log_processor = dict(by_epoch=False)
 custom_hooks = [dict(type='RNGStateHook'), dict(type='SaveSplitHook')]

@@ -40,6 +40,8 @@ default_hooks = dict(
     logger=dict(type='LoggerHook', interval=25),
     checkpoint=dict(type='CheckpointHook', by_epoch=False,
                     interval=stage1_iters, max_keep_ckpts=2,
-                    save_last=True))
+                    save_last=True),
+    # --show-dir: NIfTI label volumes and PNG montages
+    visualization=dict(type='VolumeSegVisualizationHook'))
 log_processor = dict(by_epoch=False)
 custom_hooks = [dict(type='RNGStateHook'), dict(type='SaveSplitHook')]

@@ -37,4 +37,5 @@ test_cfg = dict(type='TestLoop')
 auto_scale_lr = dict(enable=False, base_batch_size=48)
 default_hooks = dict(
     checkpoint=dict(interval=10, max_keep_ckpts=2),
-    visualization=dict(_delete_=True, type='mmdet3d.Det3DVisualizationHook'))
+    # mmdet3d's Det3DVisualizationHook draws LiDAR scenes with Open3D
+    visualization=dict(_delete_=True, type='BEVVisualizationHook'))

@@ -38,4 +38,5 @@ test_cfg = dict(type='TestLoop')
 default_hooks = dict(
     logger=dict(interval=10),
     checkpoint=dict(interval=10, max_keep_ckpts=1),
-    visualization=dict(_delete_=True, type='mmdet3d.Det3DVisualizationHook'))
+    # mmdet3d's Det3DVisualizationHook draws LiDAR scenes with Open3D
+    visualization=dict(_delete_=True, type='BEVVisualizationHook'))

@@ -3,6 +3,7 @@
 tools/test.py and the stage scripts on a tiny biased-background dataset,
 each stage reading the previous one's files by path; the paper-scale VOC
 and COCO configs build and run a few iterations on tiny generated data."""
+import glob
 import json
 import os.path as osp
 
@@ -88,12 +89,19 @@ def test_four_stages_through_the_tools(bench, tmp_path):
         runner = Runner.from_cfg(cfg)
         runner.train()
         ckpt = str(tmp_path / name / 'iter_2.pth')
+        show = [] if path == SEG else ['--show-dir',
+                                       str(tmp_path / 'show')]
         metrics = test_tool.main([
             path, ckpt, '--work-dir', str(tmp_path / f'{name}_test'),
-            '--cfg-options', f'test_dataloader.dataset.data_root={bench}',
+            *show, '--cfg-options',
+            f'test_dataloader.dataset.data_root={bench}',
             f'train_dataloader.dataset.label_dir={labels}',
             f'train_dataloader.dataset.data_root={bench}'])
         assert {'mIoU', 'IoU.train', 'biased/fpr'} <= set(metrics)
+    # --show-dir: mmseg's drawing of every test image (mmseg's layout)
+    shown = glob.glob(str(tmp_path / 'show' / 'vis_image' / '*.png'))
+    assert len(shown) == 4  # num_val
+    assert all(osp.getsize(p) > 0 for p in shown)
     log = open(next((tmp_path / 'mars').glob('*/*.log'))).read()
     assert 'loss_wce' in log and 'removed_px' in log
     # the demo: the stage-D checkpoint on a scikit-image photo

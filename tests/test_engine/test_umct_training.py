@@ -2,6 +2,7 @@
 """UMCT and its baselines train from their phantom configs on tiny MSD
 phantoms, save their split, and evaluate Dice/HD95 on the labels' own
 grid through tools/test.py."""
+import glob
 import json
 import os.path as osp
 
@@ -74,11 +75,18 @@ def test_phantom_configs_train_and_test(path, tmp_path, phantoms):
 
     from tools import test as test_tool
     out = test_tool.main([path, ckpt, '--work-dir', str(tmp_path / 'test'),
-                          '--cfg-options',
+                          '--show-dir', 'show', '--cfg-options',
                           f'test_dataloader.dataset.data_root={phantoms}',
                           'test_dataloader.dataset.cases=[4]',
                           'model.backbone.channels=[4,8]'])
     assert out['seg3d/mDice'] == pytest.approx(metrics['seg3d/mDice'])
+    # --show-dir (relative: in the run's log folder): the test case's
+    # label volume and montage
+    shown = sorted(osp.basename(p) for p in glob.glob(
+        str(tmp_path / 'test' / '*' / 'show' / '*')))
+    assert shown == ['phantom_004_montage.png', 'phantom_004_pred.nii.gz']
+    assert all(p.stat().st_size > 0
+               for p in (tmp_path / 'test').glob('*/show/*'))
 
     if path != UMCT:
         return

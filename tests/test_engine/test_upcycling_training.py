@@ -190,10 +190,18 @@ def test_upcycling_through_the_tools(kitti, tmp_path):
                          'train_cfg.val_interval=100'])
 
     metrics = test_tool.main([UPCYCLING, str(ckpt), '--work-dir',
-                              str(tmp_path / 'test'), '--cfg-options'] +
+                              str(tmp_path / 'test'), '--show-dir',
+                              str(tmp_path / 'show'), '--cfg-options'] +
                              up_opts + SHORT)
     key = 'Kitti metric/pred_instances_3d/KITTI/Car_3D_AP40_moderate_strict'
     assert 0 <= metrics[key] <= 100
+    # --show-dir: one bird's-eye view per test scene, named by the scan
+    val = mmengine.load(osp.join(kitti, 'kitti_infos_val.pkl'))['data_list']
+    shown = sorted(glob.glob(str(tmp_path / 'show' / '*.png')))
+    assert [osp.basename(p) for p in shown] == sorted(
+        osp.splitext(osp.basename(d['lidar_points']['lidar_path']))[0] +
+        '.png' for d in val)
+    assert all(osp.getsize(p) > 0 for p in shown)
 
     # demo: a val scene (its raw points still exist) -> PNG + KITTI lines
     scene = osp.join(kitti, 'training', 'velodyne', '000008.bin')
