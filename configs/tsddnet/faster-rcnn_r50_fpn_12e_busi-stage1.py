@@ -3,7 +3,7 @@
 # paper's detector is not known): mmdet's Faster R-CNN R50-FPN,
 # class-agnostic, ImageNet weights from checkpoints/resnet50-19c8e357.pth
 # (nothing is downloaded), short side 512, SGD lr 0.01 for batch 8,
-# 12 epochs with step decay. Not run here (no BUSI on this machine).
+# 12 epochs with step decay. Not run here (no GPU on this machine).
 #   python tools/train.py \
 #       configs/tsddnet/faster-rcnn_r50_fpn_12e_busi-stage1.py
 _base_ = [
@@ -36,7 +36,7 @@ val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 val_evaluator = [
     dict(type='mmdet.CocoMetric',
-         ann_file='data/BUSI/annotations/fold0_test.json', metric='bbox')
+         ann_file='data/busi_coco/fold0_test.json', metric='bbox')
 ]
 test_evaluator = val_evaluator
 default_hooks = dict(

@@ -1,11 +1,12 @@
 # TSDDNet stage 2, paper scale on BUSI fold 0 (shared/methods/tsddnet.md
 # 2.2, 3, 4; [inferred]): the fusion network of the R50-FPN detector and
 # the ResNet-50 classifier, self-distillation alpha 0.5, T 3, beta 0.01,
-# SGD lr 0.005, 24 epochs. Not run here (no BUSI on this machine).
+# SGD lr 0.005, 24 epochs. Not run here (no GPU on this machine).
 #   python tools/tsddnet/select_candidates.py \
 #       configs/tsddnet/tsddnet_r50_fpn_24e_busi.py \
 #       --det-checkpoint DET.pth --cls-checkpoint CLS.pth \
-#       --split-file DET_WORK_DIR/split.json
+#       --split-file data/busi_coco/fold0_train_box20_seed0.json \
+#       --out data/busi_coco/fold0_train_selected.json
 #   python tools/train.py configs/tsddnet/tsddnet_r50_fpn_24e_busi.py
 _base_ = [
     './faster-rcnn_r50_fpn_12e_busi-stage1.py',
@@ -26,19 +27,19 @@ model = dict(
 train_dataloader = dict(
     dataset=dict(
         # written by tools/tsddnet/select_candidates.py
-        ann_file='annotations/fold0_train_selected.json',
-        box_fraction=None,
+        ann_file='busi_coco/fold0_train_selected.json',
+        split_file=None,  # the selected json's boxes are all kept
         subset='all'))
 selection = dict(
     dataset=dict(
-        ann_file='annotations/fold0_train.json',
-        box_fraction={{_base_.box_fraction}},
+        ann_file='busi_coco/fold0_train.json',
+        split_file={{_base_.box_split}},
         subset='all',
         test_mode=True,
         pipeline={{_base_.test_pipeline}}))
 val_evaluator = [
     dict(type='mmdet.CocoMetric',
-         ann_file='data/BUSI/annotations/fold0_test.json', metric='bbox'),
+         ann_file='data/busi_coco/fold0_test.json', metric='bbox'),
     dict(type='DiagnosisMetric'),
 ]
 test_evaluator = val_evaluator

@@ -142,34 +142,48 @@ def _tiny_busi(root):
 
 @pytest.mark.parametrize('name', ['faster-rcnn_r50_fpn_12e_busi-stage1.py',
                                   'lesion-cls_r50_50e_busi-stage1.py',
-                                  'tsddnet_r50_fpn_24e_busi.py'])
+                                  'tsddnet_r50_fpn_24e_busi.py',
+                                  'faster-rcnn_r18_fpn_40e_busi-cpu-stage1.py',
+                                  'lesion-cls_r18_50e_busi-cpu-stage1.py',
+                                  'tsddnet_r18_fpn_6e_busi-cpu.py'])
 def test_paper_busi_configs_run(name, tmp_path):
     from tools.data import busi_to_coco
-    root = _tiny_busi(tmp_path / 'BUSI')
-    busi_to_coco.main([str(root), '--folds', '2'])
-    fold = json.load(open(root / 'annotations' / 'fold0_train.json'))
+
+    # the configs' layout: data/busi (BUSI's folder or the one above it),
+    # data/busi_coco (what busi_to_coco.py writes)
+    data = tmp_path / 'data'
+    _tiny_busi(data / 'busi' / 'Dataset_BUSI_with_GT')
+    coco = data / 'busi_coco'
+    busi_to_coco.main([str(data / 'busi'), '--folds', '2', '--out-dir',
+                       str(coco), '--box-fraction', '0.5'])
+    fold = json.load(open(coco / 'fold0_train.json'))
     assert {im['diagnosis'] for im in fold['images']} == {'benign',
                                                           'malignant'}
     cfg = Config.fromfile(osp.join(TSD_DIR, name))
     cfg.work_dir = str(tmp_path / 'run')
-    set_data_root(cfg._cfg_dict, str(root) + '/')
+    set_data_root(cfg._cfg_dict, str(data) + '/')
+    box_split = 'data/busi_coco/fold0_train_box20_seed0.json'
+    assert cfg.train_dataloader.dataset.get('split_file') in (box_split,
+                                                              None)
     for dl in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         cfg[dl].num_workers = 0
         cfg[dl].persistent_workers = False
         cfg[dl].batch_size = 2
     for m in (cfg.model, cfg.model.get('classifier') or {}):
-        if 'backbone' in m:
+        if 'backbone' in m and 'r50' in name:
             assert m.backbone.init_cfg.checkpoint == \
                 'checkpoints/resnet50-19c8e357.pth'
             m.backbone.init_cfg = None
     if name.startswith('tsddnet'):
-        assert cfg.train_cfg.max_epochs == 24 and cfg.model.alpha == 0.5
+        assert cfg.train_cfg.max_epochs == (24 if 'r50' in name else 6)
+        assert cfg.model.alpha == 0.5
+        assert cfg.selection.dataset.split_file == box_split
         # class-only images and the selection's json: here the fold's
         # json with half of the boxes
-        cfg.train_dataloader.dataset.ann_file = 'annotations/fold0_train.json'
-        cfg.train_dataloader.dataset.box_fraction = 0.5
+        cfg.train_dataloader.dataset.ann_file = 'busi_coco/fold0_train.json'
         cfg.load_from = None
-    cfg.train_dataloader.dataset.box_fraction = 0.5
+    cfg.train_dataloader.dataset.split_file = str(
+        coco / 'fold0_train_box50_seed0.json')
     cfg.train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=1)
     cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=100)

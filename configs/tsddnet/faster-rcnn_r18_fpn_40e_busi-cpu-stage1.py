@@ -1,0 +1,70 @@
+# TSDDNet stage 1, detection network, CPU scale on real BUSI fold 0
+# (shared/methods/tsddnet.md 2.2, 4, 6.1): a class-agnostic ("lesion")
+# Faster R-CNN trained on the training lesion images that keep their box
+# (20 % of each diagnosis, data/busi_coco/fold0_train_box20_seed0.json;
+# configs/_base_/datasets/busi_fold0.py says how to prepare the data).
+#   python tools/train.py \
+#       configs/tsddnet/faster-rcnn_r18_fpn_40e_busi-cpu-stage1.py
+# The network and schedule of the synthetic CPU benchmark
+# (faster-rcnn_r18_fpn_40e_synthetic-bus-stage1.py): the same deviations
+# from the spec's paper scale (faster-rcnn_r50_fpn_12e_busi-stage1.py:
+# ImageNet ResNet-50, 256-channel FPN, 12 epochs, short side 512), all for
+# a 2-core CPU: ResNet-18 from scratch (no downloads), 64-channel
+# FPN/RPN/RoI features and a 256-wide box head, fewer proposals, 40 epochs
+# (~104 boxed images: 13 iterations an epoch). For BUSI: images fit in
+# 320x256 (busi-cpu_fold0.py) and mmdet's default anchors (scale 8:
+# 32-512 px; the lesions are ~30-190 px at this size, the synthetic ones
+# 19-51 px and used scale 4).
+_base_ = [
+    '../_base_/models/mmdet_faster-rcnn_r50_fpn.py',
+    '../_base_/datasets/busi-cpu_fold0.py',
+    '../_base_/default_runtime.py',
+]
+model = dict(
+    # BUSI is gray (a few RGB scans): channel order is irrelevant
+    data_preprocessor=dict(bgr_to_rgb=False),
+    backbone=dict(depth=18, frozen_stages=-1, norm_eval=False,
+                  init_cfg=None),
+    neck=dict(in_channels=[64, 128, 256, 512], out_channels=64),
+    rpn_head=dict(in_channels=64, feat_channels=64),
+    roi_head=dict(
+        bbox_roi_extractor=dict(out_channels=64),
+        # spec 2.2: detection is localisation only ("lesion")
+        bbox_head=dict(in_channels=64, fc_out_channels=256, num_classes=1)),
+    train_cfg=dict(
+        rpn_proposal=dict(nms_pre=1000, max_per_img=300),
+        rcnn=dict(sampler=dict(num=128))),
+    test_cfg=dict(rpn=dict(nms_pre=500, max_per_img=300)))
+# spec 4: SGD momentum 0.9, wd 1e-4, lr 0.01 for batch 8; step decay
+optim_wrapper = dict(
+    type='OptimWrapper',
+    optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=1e-4),
+    clip_grad=dict(max_norm=35, norm_type=2))
+max_epochs = 40
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0,
+         end=100),
+    dict(type='MultiStepLR', by_epoch=True, begin=0, end=max_epochs,
+         milestones=[30, 37], gamma=0.1),
+]
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs,
+                 val_interval=10)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+# the detector alone has no diagnosis: lesion AP only
+val_evaluator = [
+    dict(type='mmdet.CocoMetric',
+         ann_file='data/busi_coco/fold0_test.json', metric='bbox')
+]
+test_evaluator = val_evaluator
+default_hooks = dict(
+    logger=dict(interval=10),
+    checkpoint=dict(interval=10, max_keep_ckpts=1,
+                    save_best='coco/bbox_mAP_50', rule='greater'),
+    visualization=dict(type='mmdet.DetVisualizationHook'))
+visualizer = dict(type='mmdet.DetLocalVisualizer',
+                  vis_backends=[dict(type='LocalVisBackend')])
+log_processor = dict(by_epoch=True)
+# which training images kept their box: split.json in the work dir (the
+# saved box split, rewritten)
+custom_hooks = [dict(type='RNGStateHook'), dict(type='SaveSplitHook')]

@@ -1,0 +1,70 @@
+# TSDDNet stage 2, CPU scale on real BUSI fold 0 (shared/methods/tsddnet.md
+# 2.2, 3): the fusion network of the stage-1 CPU detector and classifier
+# (faster-rcnn_r18_fpn_40e_busi-cpu-stage1.py,
+# lesion-cls_r18_50e_busi-cpu-stage1.py), self-distillation alpha 0.5,
+# T 3, beta 0.01 (spec 3), trained on every benign/malignant training image
+# of fold 0: the manual boxes after selection, accepted pseudo boxes and
+# class-only images. Stage 1 alone, naive pseudo boxes and the full method
+# are the arms of configs/tsddnet/README.md, given by --cfg-options as in
+# tools/benchmark/tsddnet_benchmark.py:
+#   python tools/tsddnet/select_candidates.py \
+#       configs/tsddnet/tsddnet_r18_fpn_6e_busi-cpu.py \
+#       --det-checkpoint DET.pth --cls-checkpoint CLS.pth \
+#       --split-file data/busi_coco/fold0_train_box20_seed0.json \
+#       --out data/busi_coco/fold0_train_selected.json [--naive]
+#   python tools/train.py configs/tsddnet/tsddnet_r18_fpn_6e_busi-cpu.py
+# Deviations from the spec's stage 2 (SGD lr 0.005, 24 epochs,
+# tsddnet_r50_fpn_24e_busi.py): the stage-1 CPU networks and 6 epochs, as
+# the synthetic benchmark's tsddnet_r18_fpn_6e_synthetic-bus.py (~517
+# training images, initialised from stage 1).
+_base_ = [
+    './faster-rcnn_r18_fpn_40e_busi-cpu-stage1.py',
+    '../_base_/models/tsddnet_lesion-cls_r18.py',
+    '../_base_/tsddnet_selection.py',
+]
+model = dict(
+    type='TSDDNet',
+    _scope_='mmssl',
+    classifier={{_base_.lesion_classifier}},
+    num_classes=2,
+    fusion=True,
+    det_channels=1024,  # spec 2.2: f_det = FC 1024 on the RoIAlign features
+    fuse_channels=512,  # [inferred] width of the fusion MLP's hidden layer
+    alpha=0.5,  # spec 3: distillation weight
+    temperature=3.,  # spec 3: T = 3
+    hint_weight=0.01)  # spec 3: beta of the feature hints
+train_dataloader = dict(
+    dataset=dict(
+        # written by tools/tsddnet/select_candidates.py
+        ann_file='busi_coco/fold0_train_selected.json',
+        split_file=None,  # the selected json's boxes are all kept
+        subset='all'))
+# candidate selection: every stage-1 training image with stage 1's box
+# split, read with the test pipeline
+selection = dict(
+    dataset=dict(
+        ann_file='busi_coco/fold0_train.json',
+        split_file={{_base_.box_split}},
+        subset='all',
+        test_mode=True,
+        pipeline={{_base_.test_pipeline}}))
+val_evaluator = [
+    dict(type='mmdet.CocoMetric',
+         ann_file='data/busi_coco/fold0_test.json', metric='bbox'),
+    dict(type='DiagnosisMetric'),
+]
+test_evaluator = val_evaluator
+# spec 4: stage 2 SGD lr 0.005
+optim_wrapper = dict(optimizer=dict(lr=0.005))
+max_epochs = 6
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0,
+         end=100),
+    dict(type='MultiStepLR', by_epoch=True, begin=0, end=max_epochs,
+         milestones=[5], gamma=0.1),
+]
+train_cfg = dict(max_epochs=max_epochs, val_interval=3)
+default_hooks = dict(
+    checkpoint=dict(interval=3, save_best='diag/auc', rule='greater'))
+# the stage-1 detector and classifier, merged by select_candidates.py
+load_from = 'work_dirs/tsddnet_select/stage1.pth'
