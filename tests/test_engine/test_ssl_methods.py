@@ -47,8 +47,12 @@ def test_iomatch_digits_train_test_and_demo(tmp_path, capsys):
 
     from tools import test as test_tool
     out = test_tool.main([IOMATCH, ckpt, '--work-dir',
-                          str(tmp_path / 'test')])
+                          str(tmp_path / 'test'), '--show-dir',
+                          str(tmp_path / 'show')])
     assert set(out) == OPENSET_KEYS
+    # --show-dir: every test image with its predicted and true class
+    shown = glob.glob(str(tmp_path / 'show' / '*.png'))
+    assert len(shown) == len(runner.val_loop.dataloader.dataset) > 0
 
     # Demo on a digit image: the 6 seen classes' scores and the open-set
     # decision of the (K+1)-way classifier.
