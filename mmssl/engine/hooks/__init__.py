@@ -4,11 +4,13 @@ from .save_split_hook import SaveSplitHook
 from .visualization_hook import (
     BEVVisualizationHook,
     ClsVisualizationHook,
+    LesionVisualizationHook,
     TestImageHook,
     VolumeSegVisualizationHook,
 )
 
 __all__ = [
     'RNGStateHook', 'SaveSplitHook', 'ClsVisualizationHook',
-    'TestImageHook', 'VolumeSegVisualizationHook', 'BEVVisualizationHook'
+    'TestImageHook', 'VolumeSegVisualizationHook', 'BEVVisualizationHook',
+    'LesionVisualizationHook'
 ]

@@ -47,6 +47,18 @@ def draw_caption(img: np.ndarray, text_lines: Sequence[str],
     return img
 
 
+def caption_size(text_lines: Sequence[str], shape) -> tuple:
+    """Width and height (pixels) that :func:`draw_caption` covers with
+    ``text_lines`` on an image of ``shape``."""
+    scale, thickness, pad = caption_style(shape)
+    w = h = 0
+    for line in text_lines:
+        (tw, th), base = cv2.getTextSize(line, _FONT, scale, thickness)
+        w = max(w, tw + 2 * pad)
+        h += th + base + 2 * pad
+    return w, h
+
+
 def draw_cls_result(img: np.ndarray, text_lines, min_side: int = 192):
     """Upscale ``img`` (HxWxC RGB uint8) so its short side is at least
     ``min_side`` and write ``text_lines`` at its top left
@@ -92,6 +104,86 @@ def draw_box_result(img: np.ndarray, pred_box, text_lines, gt_boxes=None,
     if pred_box is not None:
         rect(pred_box, (0, 255, 0))
     return draw_cls_result(vis, text_lines, min_side=min_side)
+
+
+def top_boxes(scores, score_thr: float = 0.3,
+              max_boxes: Optional[int] = 3) -> np.ndarray:
+    """Indices of the boxes to show: scores >= ``score_thr``, highest
+    first, at most ``max_boxes`` of them (None: all).
+
+    Args:
+        scores: (N, ) box scores (array or tensor).
+        score_thr (float): Lowest score shown. Defaults to 0.3.
+        max_boxes (int, optional): Most boxes shown. Defaults to 3.
+
+    Returns:
+        np.ndarray: Indices into ``scores``, in decreasing score order.
+    """
+    if hasattr(scores, 'detach'):
+        scores = scores.detach().cpu().float().numpy()
+    scores = np.asarray(scores, np.float64).reshape(-1)
+    order = np.argsort(-scores, kind='stable')
+    order = order[scores[order] >= score_thr]
+    return order if max_boxes is None else order[:max(0, max_boxes)]
+
+
+def draw_lesion_result(img: np.ndarray, boxes, scores, text_lines,
+                       gt_boxes=None, min_side: int = 256) -> np.ndarray:
+    """Draw detected boxes (green, each with its score), ground-truth
+    boxes (red) and a caption (e.g. the diagnosis and its probability)
+    on ``img``, upscaled so its short side is at least ``min_side``.
+
+    Args:
+        img (np.ndarray): HxWx3 or HxW RGB uint8 image.
+        boxes: (N, 4) ``x0, y0, x1, y1`` in ``img`` pixels; only these
+            are drawn (select them first, e.g. with :func:`top_boxes`).
+        scores: (N, ) their scores, written at each box's top left.
+        text_lines (list[str]): Caption written at the image's top left
+            (:func:`draw_caption`).
+        gt_boxes (optional): (M, 4) ground-truth boxes, drawn in red.
+        min_side (int): Smallest short side of the picture.
+            Defaults to 256.
+
+    Returns:
+        np.ndarray: RGB uint8 image.
+    """
+    if img.ndim == 2 or img.shape[2] == 1:
+        img = np.repeat(img.reshape(*img.shape[:2], 1), 3, axis=2)
+    h, w = img.shape[:2]
+    scale = max(1, int(np.ceil(min_side / min(h, w))))
+    vis = img
+    if scale > 1:
+        vis = cv2.resize(vis, (w * scale, h * scale),
+                         interpolation=cv2.INTER_LINEAR)
+    vis = np.ascontiguousarray(vis)
+    width = max(2, caption_style(vis.shape)[1])
+
+    def corners(box):
+        return [int(round(float(v) * scale)) for v in box]
+
+    for box in ([] if gt_boxes is None else np.asarray(gt_boxes).reshape(
+            -1, 4)):
+        x0, y0, x1, y1 = corners(box)
+        cv2.rectangle(vis, (x0, y0), (x1, y1), (255, 0, 0), width)
+    boxes = np.asarray(boxes, np.float64).reshape(-1, 4)
+    scores = np.asarray(scores, np.float64).reshape(-1)
+    for box in boxes:
+        x0, y0, x1, y1 = corners(box)
+        cv2.rectangle(vis, (x0, y0), (x1, y1), (0, 255, 0), width)
+    cap_w, cap_h = caption_size(text_lines, vis.shape)
+    for box, score in zip(boxes, scores):  # labels over every box
+        x0, y0, x1, y1 = corners(box)
+        label = f'{score:.2f}'
+        lw, lh = caption_size([label], vis.shape)
+        x = int(np.clip(x0, 0, max(0, vis.shape[1] - lw)))
+        # above the box, else inside its top; below it when that would
+        # hide under the caption
+        y = y0 - lh if y0 - lh >= 0 else max(0, y0)
+        if x < cap_w and y < cap_h:
+            y = min(max(y1, cap_h), vis.shape[0] - lh)
+        draw_caption(vis, [label], origin=(x, max(0, y)), colour=(0, 0, 0),
+                     background=(0, 255, 0))
+    return draw_caption(vis, text_lines)
 
 
 def draw_loc_result(img: np.ndarray, loc_map: np.ndarray, pred_box,
@@ -342,6 +434,104 @@ class BEVVisualizationHook(TestImageHook):
                  pred.labels_3d[keep].cpu().numpy(),
                  pred.scores_3d[keep].cpu().numpy(), classes, pc_range,
                  osp.join(out_dir, f'{name}.png'))
+        return 1
+
+
+
+def diagnosis_caption(probs, names, label: Optional[int] = None) -> list:
+    """Caption lines of a diagnosis: the predicted class with its
+    probability, then (when ``label`` is given) the true class."""
+    probs = np.asarray(probs, np.float64).reshape(-1)
+    pred = int(probs.argmax())
+
+    def name(i):
+        return names[i] if i < len(names) else str(i)
+
+    lines = [f'{name(pred)}: p={probs[pred]:.2f}']
+    if label is not None:
+        lines.append(f'gt: {name(int(label))}')
+    return lines
+
+
+@HOOKS.register_module()
+class LesionVisualizationHook(TestImageHook):
+    """Write each test image with its diagnosis (class and probability,
+    from the model's ``diag_scores``; the true diagnosis under it) as a
+    caption, the detected lesion boxes scoring at least ``score_thr``
+    (at most ``max_boxes``, highest first; green, with their scores) and
+    the ground-truth boxes (red), as ``{image}.png``: what
+    ``demo/image_demo.py`` draws for a TSDDNet checkpoint. A model
+    without a diagnosis (a stage-1 detector) gets the boxes only.
+
+    Enabled by ``tools/test.py --show-dir DIR``.
+
+    Args:
+        score_thr (float): Boxes below this score are not drawn.
+            Defaults to 0.3.
+        max_boxes (int, optional): Most boxes drawn per image (None:
+            all above ``score_thr``). Defaults to 3.
+        diagnoses (Sequence[str], optional): Diagnosis names in label
+            order; defaults to the test set's ``diagnoses`` (benign,
+            malignant).
+        Others as :class:`TestImageHook`.
+    """
+
+    def __init__(self, out_dir: Optional[str] = None, interval: int = 1,
+                 max_images: Optional[int] = None, score_thr: float = 0.3,
+                 max_boxes: Optional[int] = 3,
+                 diagnoses: Optional[Sequence[str]] = None):
+        super().__init__(out_dir, interval, max_images)
+        self.score_thr = score_thr
+        self.max_boxes = max_boxes
+        self.diagnoses = None if diagnoses is None else tuple(diagnoses)
+
+    def _image(self, inp, sample) -> np.ndarray:
+        """The original image (RGB), read again from its file, else the
+        network input scaled back to the original size."""
+        path = sample.metainfo.get('img_path')
+        if path and osp.isfile(path):
+            img = cv2.imread(path, cv2.IMREAD_COLOR)
+            if img is not None:
+                return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+        img = inp.permute(1, 2, 0).cpu().numpy()
+        img = np.clip(img, 0, 255).astype(np.uint8)
+        if img.shape[2] == 1:
+            img = np.repeat(img, 3, axis=2)
+        h, w = sample.metainfo.get('img_shape', img.shape[:2])[:2]
+        oh, ow = sample.metainfo.get('ori_shape', (h, w))[:2]
+        img = np.ascontiguousarray(img[:h, :w][..., ::-1])  # BGR input
+        return cv2.resize(img, (int(ow), int(oh)))
+
+    def draw_sample(self, runner, inp, sample, out_dir: str) -> int:
+        img = self._image(inp, sample)
+        pred = sample.pred_instances
+        keep = top_boxes(pred.scores, self.score_thr, self.max_boxes)
+        boxes = pred.bboxes.cpu().numpy()[keep]
+        scores = pred.scores.cpu().numpy()[keep]
+        lines = []
+        if 'diag_scores' in sample:
+            names = self.diagnoses or tuple(getattr(
+                runner.test_dataloader.dataset, 'diagnoses', None) or
+                ('benign', 'malignant'))
+            lines = diagnosis_caption(
+                sample.diag_scores.cpu().float().numpy(), names,
+                sample.metainfo.get('img_label'))
+        if not len(keep):
+            lines.append(f'no lesion box >= {self.score_thr:.2f}')
+        gt = sample.get('gt_instances')
+        # in the original image's pixels, as mmdet's DetVisualizationHook
+        # draws them (test pipelines load the boxes after the resize)
+        gt_boxes = None
+        if gt is not None and 'bboxes' in gt:
+            gt_boxes = getattr(gt.bboxes, 'tensor', gt.bboxes)
+            gt_boxes = np.asarray(gt_boxes.cpu() if hasattr(
+                gt_boxes, 'cpu') else gt_boxes).reshape(-1, 4)
+        drawn = draw_lesion_result(img, boxes, scores, lines, gt_boxes)
+        path = sample.metainfo.get('img_path')
+        name = osp.splitext(osp.basename(path))[0] if path else \
+            f'{sample.metainfo.get("sample_idx", self._seen - 1):06d}'
+        cv2.imwrite(osp.join(out_dir, f'{name}.png'),
+                    cv2.cvtColor(drawn, cv2.COLOR_RGB2BGR))
         return 1
 
 
