@@ -14,8 +14,10 @@ With a semantic segmentation model (MARS's DeepLabV3+) it prints the
 predicted classes with their share of the pixels and writes the image
 with the mask's colours blended in (to ``--show-dir``, by default
 ``work_dirs/demo``). With a lesion detection + diagnosis model (TSDDNet)
-it prints the lesion box and the benign/malignant probabilities and
-writes the image with the box drawn (any grayscale or colour image).
+it prints the diagnosis (benign/malignant with its probability) and the
+lesion boxes scoring at least ``--score-thr`` (at most ``--max-boxes``),
+and writes the image with the diagnosis as a caption and those boxes
+drawn (any grayscale or colour image).
 """
 import argparse
 import os
@@ -35,6 +37,14 @@ def parse_args(argv=None):
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument('--topk', type=int, default=5,
                         help='how many classes to print')
+    parser.add_argument('--score-thr', type=float, default=0.3,
+                        help='lesion detection models (TSDDNet): draw and '
+                        'print only the boxes scoring at least this '
+                        '(default: %(default)s)')
+    parser.add_argument('--max-boxes', type=int, default=3,
+                        help='lesion detection models (TSDDNet): draw and '
+                        'print at most this many boxes, highest score first '
+                        '(default: %(default)s)')
     parser.add_argument('--show-dir', help='write annotated images here')
     parser.add_argument('--device', default=None, help='cpu, cuda, ...')
     parser.add_argument('--debug', action='store_true',
@@ -81,16 +91,22 @@ def diagnose(inputs, args):
         model=None if args.config == '-' else args.config,
         weights=args.checkpoint, device=args.device)
     show_dir = args.show_dir or osp.join('work_dirs', 'demo')
-    results = inferencer(inputs, show_dir=show_dir)
+    results = inferencer(inputs, show_dir=show_dir,
+                         score_thr=args.score_thr, max_boxes=args.max_boxes)
     for path, result, vis in zip(inputs, results['predictions'],
                                  results['visualization']):
         probs = ', '.join(f'{k} {v:.4f}' for k, v in result['probs'].items())
-        box = ', '.join(f'{v:.1f}' for v in result['bbox'])
-        found = (f"lesion score {result['det_score']:.3f}"
-                 if result['det_score'] is not None else
-                 'no lesion detected: the whole image was diagnosed')
-        print(f"{path}: {result['diagnosis']} ({probs})")
-        print(f'    box (x0, y0, x1, y1): {box}; {found}')
+        print(f"{path}: {result['diagnosis']} "
+              f"{result['diagnosis_score']:.4f} ({probs})")
+        if result['det_score'] is None:
+            print('    no lesion detected: the whole image was diagnosed')
+        elif not result['boxes']:
+            print(f"    no lesion box scores >= {args.score_thr} (top "
+                  f"detection {result['det_score']:.3f}, the ROI diagnosed)")
+        for box in result['boxes']:
+            xyxy = ', '.join(f'{v:.1f}' for v in box['bbox'])
+            print(f"    lesion box (x0, y0, x1, y1): {xyxy}; "
+                  f"score {box['score']:.3f}")
         print(f'    drawn: {vis}')
     return results
 
