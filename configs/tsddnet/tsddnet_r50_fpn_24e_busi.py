@@ -54,6 +54,11 @@ param_scheduler = [
 ]
 train_cfg = dict(max_epochs=max_epochs, val_interval=4)
 default_hooks = dict(
-    checkpoint=dict(interval=4, save_best='diag/auc', rule='greater'))
+    checkpoint=dict(interval=4, save_best='diag/auc', rule='greater'),
+    # tools/test.py --show-dir: the diagnosis as a caption and the lesion
+    # boxes scoring >= score_thr (at most max_boxes, highest first)
+    visualization=dict(
+        _delete_=True, type='LesionVisualizationHook', score_thr=0.3,
+        max_boxes=3))
 # the stage-1 detector and classifier, merged by select_candidates.py
 load_from = 'work_dirs/tsddnet_select/stage1.pth'
