@@ -13,45 +13,54 @@ from mmssl.utils.errors import run_cli  # noqa: E402
 
 def parse_args(argv=None):
     from mmengine.config import DictAction
-    parser = argparse.ArgumentParser(description='Test (and eval) a model')
-    parser.add_argument('config', help='test config file path')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    parser = argparse.ArgumentParser(
+        description="Test a checkpoint on a config's test set and print "
+        'the metrics.',
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument('config', help='The config file to test with.')
+    parser.add_argument('checkpoint', help='The checkpoint file to test.')
     parser.add_argument(
         '--work-dir',
-        help='the directory to save the file containing evaluation metrics')
+        help='The folder for the log and the metrics file. When not '
+        "given, the config's work_dir, else work_dirs/<config name>.")
     parser.add_argument(
         '--out',
         type=str,
-        help='dump predictions to a pickle file for offline evaluation')
+        help='Also dump the predictions to this pickle file (.pkl) for '
+        'offline evaluation.')
     parser.add_argument(
         '--show-dir',
-        help='directory where painted images will be saved. If specified, '
-        'it will be automatically saved to the work_dir/timestamp/show_dir')
+        help='Draw every test sample into this folder. A relative path is '
+        'taken inside the run folder, work_dir/TIMESTAMP/SHOW_DIR.')
     parser.add_argument(
         '--seed',
         type=int,
         default=None,
-        help='seed of the datasets\' splits, as given to tools/train.py '
-        '(the digits test split depends on it)')
+        help="The seed of the datasets' splits, as given to "
+        'tools/train.py (the digits test split depends on it). When not '
+        "given, the config's.")
     parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
-        help='override some settings in the used config, the key-value pair '
-        'in xxx=yyy format will be merged into config file.')
+        help='Override settings of the config: key=value pairs (for '
+        'example test_dataloader.batch_size=1) are merged into the '
+        'config.')
     parser.add_argument(
         '--launcher',
         choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none',
-        help='job launcher')
+        help='The job launcher for distributed testing.')
     parser.add_argument(
         '--vis-backend',
         choices=['local', 'tensorboard', 'wandb'],
-        help='also log scalars (losses, metrics, method diagnostics) to '
-        'this visualizer backend (tensorboard and wandb are pip extras)')
+        help='Also log scalars (losses, metrics, method diagnostics) to '
+        'this visualizer backend (tensorboard and wandb are pip extras).')
     parser.add_argument('--debug', action='store_true',
-                        help='show full tracebacks on errors')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+                        help='Show full tracebacks on errors.')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0,
+                        help='The process rank on this machine (set by '
+                        'the distributed launcher).')
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)

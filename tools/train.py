@@ -12,54 +12,63 @@ from mmssl.utils.errors import run_cli  # noqa: E402
 
 def parse_args(argv=None):
     from mmengine.config import DictAction
-    parser = argparse.ArgumentParser(description='Train a model')
-    parser.add_argument('config', help='train config file path')
-    parser.add_argument('--work-dir', help='the dir to save logs and models')
+    parser = argparse.ArgumentParser(
+        description='Train a model.',
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument('config', help='The training config file.')
+    parser.add_argument(
+        '--work-dir',
+        help='The folder for logs and checkpoints. When not given, the '
+        "config's work_dir, else work_dirs/<config name>.")
     parser.add_argument(
         '--resume',
         nargs='?',
         type=str,
         const='auto',
-        help='If specify checkpoint path, resume from it, while if not '
-        'specify, try to auto resume from the latest checkpoint '
-        'in the work directory.')
+        help='Resume training. With a checkpoint path, resume from that '
+        'checkpoint; without one, resume from the latest checkpoint in the '
+        'work folder.')
     parser.add_argument(
         '--amp',
         action='store_true',
         default=False,
-        help='enable automatic-mixed-precision training')
+        help='Train with automatic mixed precision.')
     parser.add_argument(
         '--auto-scale-lr',
         action='store_true',
-        help='enable automatically scaling LR.')
+        help="Scale the learning rate to the actual batch size (the "
+        "config's auto_scale_lr.base_batch_size).")
     parser.add_argument(
         '--seed',
         type=int,
         default=None,
-        help='seed of the run and of the datasets\' splits (train/test and '
-        'labeled/unlabeled): run N of a benchmark protocol')
+        help="The seed of the run and of the datasets' splits (train/test "
+        'and labeled/unlabeled), i.e. run N of a benchmark protocol. When '
+        "not given, the config's randomness.seed.")
     parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
-        help='override some settings in the used config, the key-value pair '
-        'in xxx=yyy format will be merged into config file.')
+        help='Override settings of the config: key=value pairs (for '
+        'example train_cfg.max_epochs=1) are merged into the config.')
     parser.add_argument(
         '--launcher',
         choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none',
-        help='job launcher')
+        help='The job launcher for distributed training.')
     parser.add_argument(
         '--vis-backend',
         choices=['local', 'tensorboard', 'wandb'],
-        help='also log scalars (losses, metrics, method diagnostics) to '
-        'this visualizer backend (tensorboard and wandb are pip extras)')
+        help='Also log scalars (losses, metrics, method diagnostics) to '
+        'this visualizer backend (tensorboard and wandb are pip extras).')
     parser.add_argument('--debug', action='store_true',
-                        help='show full tracebacks on errors')
+                        help='Show full tracebacks on errors.')
     # When using PyTorch version >= 2.0.0, the `torch.distributed.launch`
     # will pass the `--local-rank` parameter to `tools/train.py` instead
     # of `--local_rank`.
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0,
+                        help='The process rank on this machine (set by '
+                        'the distributed launcher).')
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
