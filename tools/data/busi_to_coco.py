@@ -44,27 +44,35 @@ CLASSES = ('benign', 'malignant', 'normal')
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('busi_root', help='Dataset_BUSI_with_GT or the '
-                        'folder holding it')
-    parser.add_argument('--out-dir', default='data/busi_coco')
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n\n')[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument('busi_root', help='The Dataset_BUSI_with_GT folder '
+                        'or the folder holding it.')
+    parser.add_argument('--out-dir', default='data/busi_coco',
+                        help='The folder the COCO jsons and the split files '
+                        'are written to.')
     parser.add_argument('--folds', type=int, default=5,
-                        help='spec 4: 5-fold cross-validation')
-    parser.add_argument('--seed', type=int, default=0, help='seed of folds')
+                        help='The number of cross-validation folds (spec 4: '
+                        '5-fold cross-validation).')
+    parser.add_argument('--seed', type=int, default=0,
+                        help='The seed of the fold draw.')
     parser.add_argument('--box-fraction', type=float, default=0.2,
-                        help='share of the training lesion images of each '
-                        'diagnosis that keep their boxes (spec 4: 20 %% '
-                        'of the sweep {10, 20, 30, 50, 100} %%)')
+                        help='The share of the training lesion images of '
+                        'each diagnosis that keep their boxes (spec 4: 20 '
+                        '%% of the sweep {10, 20, 30, 50, 100} %%).')
     parser.add_argument('--box-seeds', type=int, nargs='+', default=[0, 1, 2],
-                        help='one partial-box draw per seed')
+                        help='The seeds of the partial-box draws, one draw '
+                        'per seed.')
     parser.add_argument('--min-region-area', type=int, default=16,
-                        help='mask regions of fewer pixels give no box')
+                        help='Mask regions of fewer pixels than this give '
+                        'no box.')
     parser.add_argument('--diagnoses', nargs='+',
                         default=['benign', 'malignant'],
-                        help="classes in the jsons, in label order (add "
-                        "'normal' for three-way diagnosis)")
-    parser.add_argument('--split', help='reuse the folds of this split.json '
-                        '(from an earlier run) instead of drawing them')
+                        help="The classes in the jsons, in label order (add "
+                        "'normal' for a three-way diagnosis).")
+    parser.add_argument('--split', help='Reuse the folds of this split.json '
+                        '(from an earlier run) instead of drawing them.')
     return parser.parse_args(argv)
 
 

@@ -17,9 +17,13 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('ann_file')
-    parser.add_argument('out_dir')
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n\n')[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument('ann_file', help='The COCO instance annotation '
+                        'json (for example instances_train2014.json).')
+    parser.add_argument('out_dir', help='The folder the PNG masks are '
+                        'written to, one per image.')
     return parser.parse_args(argv)
 
 

@@ -26,14 +26,22 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('root', help='KITTI root (ImageSets/, training/)')
-    parser.add_argument('--labeled-fraction', type=float, default=None)
-    parser.add_argument('--seed', type=int, default=0)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n\n')[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument('root', help='The KITTI root folder (ImageSets/, '
+                        'training/).')
+    parser.add_argument('--labeled-fraction', type=float, default=None,
+                        help='Also write a labeled/unlabeled split keeping '
+                        'this fraction of the training frames labeled, with '
+                        'its infos and GT database. When not given, only '
+                        'the train/val infos are written.')
+    parser.add_argument('--seed', type=int, default=0,
+                        help='The seed of the labeled/unlabeled draw.')
     parser.add_argument('--out-dir', default=None,
-                        help='where to write (default: root)')
+                        help='The folder to write to. When not given, ROOT.')
     parser.add_argument('--debug', action='store_true',
-                        help='show full tracebacks on errors')
+                        help='Show full tracebacks on errors.')
     return parser.parse_args(argv)
 
 

@@ -22,16 +22,30 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('out_dir', nargs='?', default='data/biased_voc')
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n\n')[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument('out_dir', nargs='?', default='data/biased_voc',
+                        help='The folder the dataset is written to.')
     parser.add_argument('--mode', choices=('biased', 'control'),
-                        default='biased')
-    parser.add_argument('--train', type=int, default=400)
-    parser.add_argument('--val', type=int, default=100)
-    parser.add_argument('--size', type=int, default=96)
-    parser.add_argument('--p-cooccur', type=float, default=0.9)
-    parser.add_argument('--p-alone', type=float, default=0.5)
-    parser.add_argument('--seed', type=int, default=0)
+                        default='biased',
+                        help="'biased' puts the rail-like stripe under the "
+                        "train in most training images; 'control' never "
+                        'does.')
+    parser.add_argument('--train', type=int, default=400,
+                        help='The number of training images.')
+    parser.add_argument('--val', type=int, default=100,
+                        help='The number of validation images.')
+    parser.add_argument('--size', type=int, default=96,
+                        help='The side of the square images, in pixels.')
+    parser.add_argument('--p-cooccur', type=float, default=0.9,
+                        help="The share of the training trains standing on "
+                        "the stripe (in 'biased' mode).")
+    parser.add_argument('--p-alone', type=float, default=0.5,
+                        help='The share of the other images whose '
+                        'background holds the stripe alone.')
+    parser.add_argument('--seed', type=int, default=0,
+                        help='The seed of the drawing.')
     return parser.parse_args(argv)
 
 

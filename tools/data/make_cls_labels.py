@@ -19,15 +19,24 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('data_root')
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n\n')[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument('data_root', help='The VOC-layout dataset folder '
+                        '(for example data/VOCdevkit/VOC2012).')
     parser.add_argument('--split', default='ImageSets/Segmentation/'
-                        'train_aug.txt')
-    parser.add_argument('--masks', default='SegmentationClassAug')
+                        'train_aug.txt',
+                        help='The list of image names, relative to '
+                        'DATA_ROOT.')
+    parser.add_argument('--masks', default='SegmentationClassAug',
+                        help='The folder of the PNG masks, relative to '
+                        'DATA_ROOT.')
     parser.add_argument('--dataset', default='VOCWSSSDataset',
-                        help='registered dataset type (its classes)')
+                        help='The registered dataset type whose classes '
+                        'name the labels.')
     parser.add_argument('--out', default='cls_labels.json',
-                        help='relative to data_root unless absolute')
+                        help='The output json, relative to DATA_ROOT unless '
+                        'absolute.')
     return parser.parse_args(argv)
 
 

@@ -26,16 +26,22 @@ MIN_TRAINING = 14
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('out_dir', nargs='?', default='data/phantom_msd')
-    parser.add_argument('--training', type=int, default=14)
-    parser.add_argument('--test', type=int, default=2)
-    parser.add_argument('--seed', type=int, default=0)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n\n')[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument('out_dir', nargs='?', default='data/phantom_msd',
+                        help='The folder the dataset is written to.')
+    parser.add_argument('--training', type=int, default=14,
+                        help='The number of labelled training cases.')
+    parser.add_argument('--test', type=int, default=2,
+                        help='The number of unlabelled test cases.')
+    parser.add_argument('--seed', type=int, default=0,
+                        help='The seed of the phantoms.')
     parser.add_argument('--allow-fewer', action='store_true',
-                        help=f'allow fewer than {MIN_TRAINING} training '
-                        'cases (the phantom configs need that many)')
+                        help=f'Allow fewer than {MIN_TRAINING} training '
+                        'cases (the phantom configs need that many).')
     parser.add_argument('--debug', action='store_true',
-                        help='show full tracebacks on errors')
+                        help='Show full tracebacks on errors.')
     return parser.parse_args(argv)
 
 

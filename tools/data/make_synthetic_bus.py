@@ -20,17 +20,26 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('out_dir', nargs='?', default='data/synthetic_bus')
-    parser.add_argument('--train', type=int, default=600)
-    parser.add_argument('--val', type=int, default=150)
-    parser.add_argument('--test', type=int, default=300)
-    parser.add_argument('--size', type=int, default=128)
-    parser.add_argument('--p-malignant', type=float, default=0.4)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n\n')[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument('out_dir', nargs='?', default='data/synthetic_bus',
+                        help='The folder the dataset is written to.')
+    parser.add_argument('--train', type=int, default=600,
+                        help='The number of training images.')
+    parser.add_argument('--val', type=int, default=150,
+                        help='The number of validation images.')
+    parser.add_argument('--test', type=int, default=300,
+                        help='The number of test images.')
+    parser.add_argument('--size', type=int, default=128,
+                        help='The side of the square images, in pixels.')
+    parser.add_argument('--p-malignant', type=float, default=0.4,
+                        help='The share of malignant lesions.')
     parser.add_argument('--p-tight', type=float, default=0.5,
-                        help='share of training boxes drawn by the '
-                        'systematically tight annotator')
-    parser.add_argument('--seed', type=int, default=0)
+                        help='The share of training boxes drawn by the '
+                        'systematically tight annotator.')
+    parser.add_argument('--seed', type=int, default=0,
+                        help='The seed of the drawing.')
     return parser.parse_args(argv)
 
 

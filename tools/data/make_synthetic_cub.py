@@ -19,12 +19,19 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('out_dir', nargs='?', default='data/synthetic_cub')
-    parser.add_argument('--classes', type=int, default=10)
-    parser.add_argument('--train-per-class', type=int, default=30)
-    parser.add_argument('--test-per-class', type=int, default=10)
-    parser.add_argument('--seed', type=int, default=0)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n\n')[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument('out_dir', nargs='?', default='data/synthetic_cub',
+                        help='The folder the dataset is written to.')
+    parser.add_argument('--classes', type=int, default=10,
+                        help='The number of classes.')
+    parser.add_argument('--train-per-class', type=int, default=30,
+                        help='The number of training images per class.')
+    parser.add_argument('--test-per-class', type=int, default=10,
+                        help='The number of test images per class.')
+    parser.add_argument('--seed', type=int, default=0,
+                        help='The seed of the drawing.')
     return parser.parse_args(argv)
 
 

@@ -20,14 +20,19 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n\n')[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument('out_dir', nargs='?', default='data/synthetic_kitti',
-                        help='output folder (default: data/synthetic_kitti, '
-                        'the data_root of configs/_base_/datasets/'
-                        'synthetic_kitti-3class.py)')
-    parser.add_argument('--num-train', type=int, default=800)
-    parser.add_argument('--num-val', type=int, default=200)
-    parser.add_argument('--seed', type=int, default=0)
+                        help='The output folder (the default is the '
+                        'data_root of configs/_base_/datasets/'
+                        'synthetic_kitti-3class.py).')
+    parser.add_argument('--num-train', type=int, default=800,
+                        help='The number of training scenes.')
+    parser.add_argument('--num-val', type=int, default=200,
+                        help='The number of validation scenes.')
+    parser.add_argument('--seed', type=int, default=0,
+                        help='The seed of the scenes.')
     return parser.parse_args(argv)
 
 
