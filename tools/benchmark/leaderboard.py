@@ -306,40 +306,48 @@ def prepare_suite_data(suite: str, work_dir: str) -> None:
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('configs', nargs='*', help='config files')
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n')[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument('configs', nargs='*',
+                        help='The config files to train and report.')
     parser.add_argument('--suite', choices=sorted(SUITES) + ['cifar10-cpu'],
-                        help='a named list of configs; cifar10-cpu is the '
-                        'CIFAR-10 (JPEG copy) suite of cifar_suite.py')
+                        help='A named list of configs to run instead of '
+                        'CONFIGS; cifar10-cpu is the CIFAR-10 (JPEG copy) '
+                        'suite of cifar_suite.py.')
     parser.add_argument('--settings', nargs='+', default=None,
                         choices=['standard', 'standard-40', 'openset',
                                  'mismatch', 'mismatch-50'],
-                        help='cifar10-cpu: the settings to run (default: '
-                        'all)')
-    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+                        help='With --suite cifar10-cpu: the settings to '
+                        'run. When not given, all of them.')
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2],
+                        help='The seeds to run each config with.')
     parser.add_argument('--work-dir', default='work_dirs/leaderboard',
-                        help='runs go to WORK_DIR/<config>/seed<S>')
+                        help='The runs go to WORK_DIR/<config>/seed<S>.')
     parser.add_argument('--out-dir', default=None,
-                        help='where the leaderboard files go '
-                        '(default: WORK_DIR)')
+                        help='The folder the leaderboard files go to. When '
+                        'not given, WORK_DIR.')
     parser.add_argument('--collect', action='store_true',
-                        help='do not train; collect finished runs')
+                        help='Do not train; collect the finished runs.')
     parser.add_argument('--rerun', action='store_true',
-                        help='train again even if a run has finished')
+                        help='Train again even if a run has finished.')
     parser.add_argument('--no-sklearn', action='store_true',
-                        help='leave out the scikit-learn reference rows')
+                        help='Leave out the scikit-learn reference rows.')
     parser.add_argument('--metrics', nargs='+', default=None,
-                        help='logged metrics to report (default: the '
-                        "suite's, else accuracy/top1)")
+                        help='The logged metrics to report. When not given, '
+                        "the suite's, else accuracy/top1.")
     parser.add_argument('--metafiles', action='store_true',
-                        help='cifar10-cpu: also write the results into '
-                        'configs/<method>/metafile.yml and model-index.yml')
+                        help='With --suite cifar10-cpu: also write the '
+                        'results into configs/<method>/metafile.yml and '
+                        'model-index.yml.')
     parser.add_argument('--records', default=None,
-                        help='cifar10-cpu: the folder of run records that '
-                        'decide what is finished (default: the committed '
-                        'tools/benchmark/records/cifar10-cpu)')
+                        help='With --suite cifar10-cpu: the folder of run '
+                        'records that decide what is finished. When not '
+                        'given, the committed '
+                        'tools/benchmark/records/cifar10-cpu.')
     parser.add_argument('--train-args', nargs=argparse.REMAINDER,
-                        default=[], help='passed on to tools/train.py')
+                        default=[], help='Everything after this flag is '
+                        'passed on to tools/train.py.')
     args = parser.parse_args(argv)
     if args.suite == 'cifar10-cpu':
         return args
