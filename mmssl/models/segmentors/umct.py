@@ -2,11 +2,13 @@
 """UMCT: uncertainty-aware multi-view co-training for semi-supervised 3-D
 segmentation (Xia et al., WACV 2020 / MedIA 2020; spec
 shared/methods/umct.md, no official code)."""
+import time
 from typing import List, Optional, Sequence
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from mmengine.logging import print_log
 from mmengine.model import BaseModel
 
 from mmssl.models.losses.umct_losses import (
@@ -64,7 +66,9 @@ class UMCTSegmentor(BaseModel):
         hard_pseudo_label (bool): Argmax pseudo labels. Defaults to False.
         eps (float): Of the confidence. Defaults to 1e-6.
         test_cfg (dict): ``roi_size``, ``overlap`` (0.5), ``mode``
-            (``'gaussian'``), ``sw_batch_size`` of the sliding window.
+            (``'gaussian'``), ``sw_batch_size`` of the sliding window;
+            ``log_progress`` (False): log each view's windows done, every
+            10 seconds and when the view ends (the volume demo sets it).
     """
 
     def __init__(self,
@@ -99,7 +103,8 @@ class UMCTSegmentor(BaseModel):
         self.hard_pseudo_label = hard_pseudo_label
         self.eps = eps
         self.test_cfg = dict(roi_size=(32, 32, 32), overlap=0.5,
-                             mode='gaussian', sw_batch_size=4)
+                             mode='gaussian', sw_batch_size=4,
+                             log_progress=False)
         self.test_cfg.update(test_cfg or {})
         self.register_buffer('num_steps', torch.zeros((), dtype=torch.long))
 
@@ -184,6 +189,23 @@ class UMCTSegmentor(BaseModel):
             losses['loss_cot'] = sum(lg.sum() for lg in logits) * 0.
         return losses
 
+    def _progress_logger(self, i: int):
+        """``progress(done, total)`` for view ``i``'s sliding windows: a
+        log line every 10 s and one when the view is done."""
+        start = last = time.monotonic()
+
+        def progress(done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if done < total and now - last < 10:
+                return
+            last = now
+            print_log(f'view {i + 1}/{len(self.views)} '
+                      f'{tuple(self.views[i])}: {done}/{total} windows, '
+                      f'{now - start:.1f} s', logger='current')
+
+        return progress
+
     @torch.no_grad()
     def predict(self, inputs: torch.Tensor,
                 data_samples: Optional[List[VolumeDataSample]] = None
@@ -199,7 +221,9 @@ class UMCTSegmentor(BaseModel):
                     x, cfg['roi_size'],
                     lambda t, i=i: self.view_logits(i, t).softmax(1),
                     overlap=cfg['overlap'], mode=cfg['mode'],
-                    sw_batch_size=cfg['sw_batch_size'])
+                    sw_batch_size=cfg['sw_batch_size'],
+                    progress=self._progress_logger(i) if cfg.get(
+                        'log_progress') else None)
             probs = probs / len(self.views)
             sample.pred_seg = probs[0].argmax(0).cpu()
         return data_samples

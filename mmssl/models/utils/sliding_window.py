@@ -2,7 +2,7 @@
 """N-D sliding-window inference with overlap and Gaussian blending, for
 volumes larger than a training patch."""
 import itertools
-from typing import Callable, List, Sequence, Tuple, Union
+from typing import Callable, List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn.functional as F
@@ -38,6 +38,21 @@ def _starts(size: int, roi: int, step: int) -> List[int]:
     return starts
 
 
+def num_windows(shape: Sequence[int], roi_size: Union[int, Sequence[int]],
+                overlap: float = 0.5) -> int:
+    """How many windows :func:`sliding_window_inference` runs over an
+    image of spatial ``shape`` (to say how long a volume will take before
+    it starts)."""
+    if isinstance(roi_size, int):
+        roi_size = (roi_size, ) * len(shape)
+    total = 1
+    for s, r in zip(shape, roi_size):
+        r = int(r)
+        total *= len(_starts(max(int(s), r), r, max(int(r * (1 - overlap)),
+                                                    1)))
+    return total
+
+
 def sliding_window_inference(
         inputs: torch.Tensor,
         roi_size: Union[int, Sequence[int]],
@@ -46,7 +61,9 @@ def sliding_window_inference(
         mode: str = 'gaussian',
         sw_batch_size: int = 4,
         sigma_scale: float = 0.125,
-        pad_value: float = 0.) -> torch.Tensor:
+        pad_value: float = 0.,
+        progress: Optional[Callable[[int, int], None]] = None
+) -> torch.Tensor:
     """Predict a whole N-D image window by window and blend the windows.
 
     The image is padded (at both ends, evenly) to at least ``roi_size``;
@@ -66,6 +83,8 @@ def sliding_window_inference(
         sw_batch_size (int): Windows per predictor call.
         sigma_scale (float): Gaussian sigma as a fraction of the window.
         pad_value (float): Value of the padding.
+        progress (callable, optional): Called as ``progress(done, total)``
+            (windows) after each batch of windows.
 
     Returns:
         Tensor: (B, C_out, *spatial) blended outputs (float32).
@@ -118,6 +137,8 @@ def sliding_window_inference(
             else:
                 out[region] += pred[k * b:(k + 1) * b] * weight
                 count[region] += weight
+        if progress is not None:
+            progress(i + len(chunk), len(corners))
     out = out / count
     crop = (slice(None), slice(None)) + tuple(
         slice(lo, lo + s) for (lo, _), s in zip(pads, spatial))
