@@ -2,12 +2,18 @@
 """Segment a NIfTI volume with a trained volumetric model (UMCT).
 
     python demo/volume_demo.py VOLUME.nii.gz CONFIG CHECKPOINT \
-        --out-dir DIR [--device cpu]
+        --out-dir DIR [--device cpu] [--modality CT|MRI] \
+        [--cfg-options infer_spacing=input ...]
 
 Writes DIR/<name>_pred.nii.gz (labels on the input's grid, with its affine
 and header) and DIR/<name>_montage.png (axial slices with the labels
-blended in), and prints the voxel count and volume (ml) of each class.
-CONFIG may be ``-`` to use the config stored in the checkpoint.
+blended in, and a colour legend), and prints the voxel count and volume
+(ml) of each class. It logs the shape the volume is resampled to, the
+number of sliding windows and their progress. CONFIG may be ``-`` to use
+the config stored in the checkpoint. The config keys ``infer_spacing``
+(None: the test pipeline's spacing; ``input``: the volume's own; or mm)
+and ``modality`` (CT or MRI: the montage's intensity window) are
+described in mmssl.apis.VolumeSegInferencer.
 """
 import argparse
 import os.path as osp
@@ -19,6 +25,7 @@ from mmssl.utils.errors import run_cli  # noqa: E402
 
 
 def parse_args(argv=None):
+    from mmengine.config import DictAction
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('volume', help='a .nii or .nii.gz volume')
     parser.add_argument('config', help='config file (or "-")')
@@ -26,6 +33,13 @@ def parse_args(argv=None):
     parser.add_argument('--out-dir', required=True,
                         help='where the label volume and montage go')
     parser.add_argument('--device', default=None, help='cpu, cuda, ...')
+    parser.add_argument(
+        '--modality', help='CT or MRI (overrides the config key modality; '
+        'unset: CT when the intensities go below -500, else MRI)')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config settings, key=value (e.g. infer_spacing=2 '
+        'or infer_spacing=input)')
     parser.add_argument('--debug', action='store_true',
                         help='show full tracebacks on errors')
     return parser.parse_args(argv)
@@ -33,17 +47,20 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
+    import time
+
     import nibabel as nib
     import numpy as np
 
     from mmssl.apis import VolumeSegInferencer
+    from mmssl.utils.config import load_demo_config
+    start = time.monotonic()
     if not osp.isfile(args.volume):
         raise FileNotFoundError(f'volume not found: {args.volume}')
-    if args.config != '-' and not osp.isfile(args.config):
-        raise FileNotFoundError(f'config file not found: {args.config}')
-    inferencer = VolumeSegInferencer(
-        None if args.config == '-' else args.config, args.checkpoint,
-        device=args.device)
+    cfg = load_demo_config(args.config, args.checkpoint, args.cfg_options)
+    inferencer = VolumeSegInferencer(cfg, args.checkpoint,
+                                     device=args.device,
+                                     modality=args.modality)
     result = inferencer(args.volume, out_dir=args.out_dir)
     voxel_ml = float(np.prod(nib.load(args.volume).header.get_zooms()[:3]))
     voxel_ml /= 1000.
@@ -55,7 +72,8 @@ def main(argv=None):
         name = classes[c] if c < len(classes) else f'class {c}'
         print(f'    {name}: {n} voxels, {n * voxel_ml:.2f} ml')
     print(f'labels: {result["nifti"]}')
-    print(f'montage: {result["montage"]}')
+    print(f'montage: {result["montage"]} (shown as {result["modality"]})')
+    print(f'done in {time.monotonic() - start:.1f} s')
     return result
 
 

@@ -24,7 +24,9 @@ class MSDDataset(BaseDataset):
     ``imagesTr/``, ``labelsTr/``, ``imagesTs/``).
 
     Samples carry ``img_path`` and, for the ``'training'`` list,
-    ``seg_map_path``; ``classes`` come from ``labels``. Volumes are read by
+    ``seg_map_path``; ``classes`` come from ``labels`` and ``modality``
+    (of the first channel, e.g. ``'CT'``, when given) from ``modality``.
+    Volumes are read by
     the pipeline (:class:`~mmssl.datasets.transforms.LoadNiftiFromFile`).
 
     Args:
@@ -75,6 +77,10 @@ class MSDDataset(BaseDataset):
             raise ValueError(f'{path} has no "labels" mapping; {MSD_LAYOUT}')
         classes = [labels[k] for k in sorted(labels, key=int)]
         self._metainfo['classes'] = tuple(classes)
+        modality = meta.get('modality')
+        if isinstance(modality, dict) and modality:
+            self._metainfo['modality'] = str(
+                modality[sorted(modality, key=str)[0]])
         entries = meta.get(self.split)
         if not isinstance(entries, list):
             raise ValueError(f'{path} has no "{self.split}" list; '

@@ -26,7 +26,8 @@ KNOWN_KEYS = (
     'branch_field', 'data_seed', 'num_labels_per_class',
     'labeled_batch_size', 'mu', 'max_iters', 'uratio', 'ema_m', 'p_cutoff',
     'T', 'lambda_u', 'ulb_loss_ratio', 'num_labels', 'num_train_iter',
-    'num_eval_iter', 'eval_batch_size', 'num_labeled')
+    'num_eval_iter', 'eval_batch_size', 'num_labeled', 'infer_spacing',
+    'modality')
 
 
 def check_top_level_keys(cfg: Config) -> None:
@@ -123,6 +124,24 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
     apply_knobs(cfg, knobs, options)
     check_top_level_keys(cfg)
     check_hook_arguments(cfg)
+    return cfg
+
+
+def load_demo_config(config: str, checkpoint: str,
+                     cfg_options: Optional[dict] = None) -> Config:
+    """The config of a demo: ``config``, or when it is ``'-'`` the one
+    stored in ``checkpoint``'s meta, with the demo's ``--cfg-options``
+    applied (as :func:`load_config` does for the tools)."""
+    if config != '-':
+        return load_config(config, cfg_options)
+    from mmssl.utils.checkpoint import safe_torch_load
+    meta = safe_torch_load(checkpoint, map_location='cpu').get('meta', {})
+    if 'cfg' not in meta:
+        raise ValueError(f'{checkpoint} stores no config: give CONFIG')
+    cfg = Config.fromstring(meta['cfg'], '.py')
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    check_top_level_keys(cfg)
     return cfg
 
 

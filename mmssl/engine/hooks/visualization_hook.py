@@ -359,20 +359,27 @@ class VolumeSegVisualizationHook(TestImageHook):
     """Write each test volume's prediction as ``{case}_pred.nii.gz`` (a
     label volume on the input's grid, with its affine and header, as
     MONAI's ``SaveImage`` does) and ``{case}_montage.png`` (axial slices
-    over the labelled extent with the labels blended in, as
-    ``demo/volume_demo.py`` draws).
+    over the labelled extent with the labels blended in and a colour
+    legend, the intensity window picked by modality: the config's
+    ``modality`` key, else the dataset's, else a guess; as
+    ``demo/volume_demo.py`` draws, :mod:`mmssl.visualization.volume`).
 
     Enabled by ``tools/test.py --show-dir DIR``; arguments as
     :class:`TestImageHook`.
     """
 
     def draw_sample(self, runner, inp, sample, out_dir: str) -> int:
-        from mmssl.apis.volume_inferencer import _window, montage
+        from mmssl.apis.volume_inferencer import _window
         from mmssl.datasets.transforms.volume import (
             invert_geometry,
             load_nifti,
             save_nifti_like,
             unpack_label,
+        )
+        from mmssl.visualization.volume import (
+            intensity_window,
+            montage,
+            resolve_modality,
         )
         path = sample.img_path
         name = osp.basename(path)
@@ -385,7 +392,13 @@ class VolumeSegVisualizationHook(TestImageHook):
                         geometry)
         label = invert_geometry(pred, geometry).astype(np.uint8)
         image, affine, _ = load_nifti(path)
-        pic = montage(image, label, affine, _window(runner.cfg))
+        meta = runner.test_dataloader.dataset.metainfo or {}
+        modality = resolve_modality(
+            image, runner.cfg.get('modality') or meta.get('modality'),
+            osp.basename(path))
+        pic = montage(image, label, affine,
+                      intensity_window(image, modality, _window(runner.cfg)),
+                      classes=meta.get('classes', ()))
         cv2.imwrite(osp.join(out_dir, f'{name}_montage.png'),
                     cv2.cvtColor(pic, cv2.COLOR_RGB2BGR))
         return 2
