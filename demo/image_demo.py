@@ -3,9 +3,11 @@
 checkpoint.
 
     python demo/image_demo.py IMAGE CONFIG CHECKPOINT [--topk 5] \
-        [--show-dir DIR]
+        [--show-dir DIR] [--cfg-options KEY=VALUE ...]
 
 CONFIG may be ``-``: the config stored in the checkpoint is then used.
+``--cfg-options`` changes that config before the model is built, as in
+tools/test.py.
 With an open-set model (IOMatch) it prints the seen classes' scores and
 "unknown" when the model's open-set rule rejects the image. With a
 localization model (SAT, TS-CAM) it also prints the predicted box, and
@@ -30,6 +32,7 @@ from mmssl.utils.errors import run_cli  # noqa: E402
 
 
 def parse_args(argv=None):
+    from mmengine.config import DictAction
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('inputs', help='an image file or a folder of images')
     parser.add_argument('config', help='config file (or "-" to use the '
@@ -47,21 +50,13 @@ def parse_args(argv=None):
                         '(default: %(default)s)')
     parser.add_argument('--show-dir', help='write annotated images here')
     parser.add_argument('--device', default=None, help='cpu, cuda, ...')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='Override config settings, KEY=VALUE, before the model is '
+        'built (as in tools/test.py).')
     parser.add_argument('--debug', action='store_true',
                         help='show full tracebacks on errors')
     return parser.parse_args(argv)
-
-
-def _model_cfg(config: str, checkpoint: str):
-    """The model config, from CONFIG or from the checkpoint's meta."""
-    from mmengine.config import Config
-    if config != '-':
-        return Config.fromfile(config).model
-    from mmssl.utils.checkpoint import safe_torch_load
-    meta = safe_torch_load(checkpoint, map_location='cpu').get('meta', {})
-    if 'cfg' not in meta:
-        raise ValueError(f'{checkpoint} stores no config: pass CONFIG')
-    return Config.fromstring(meta['cfg'], '.py').model
 
 
 def is_segmentor(model_cfg) -> bool:
@@ -71,7 +66,7 @@ def is_segmentor(model_cfg) -> bool:
 def segment(inputs, args):
     from mmssl.apis import SemanticSegInferencer
     inferencer = SemanticSegInferencer(
-        model=None if args.config == '-' else args.config,
+        model=args.cfg,
         weights=args.checkpoint, device=args.device)
     show_dir = args.show_dir or osp.join('work_dirs', 'demo')
     results = inferencer(inputs, show_dir=show_dir)
@@ -88,7 +83,7 @@ def segment(inputs, args):
 def diagnose(inputs, args):
     from mmssl.apis import LesionDiagnosisInferencer
     inferencer = LesionDiagnosisInferencer(
-        model=None if args.config == '-' else args.config,
+        model=args.cfg,
         weights=args.checkpoint, device=args.device)
     show_dir = args.show_dir or osp.join('work_dirs', 'demo')
     results = inferencer(inputs, show_dir=show_dir,
@@ -122,9 +117,10 @@ def main(argv=None):
         inputs = [args.inputs]
     else:
         raise FileNotFoundError(f'input not found: {args.inputs}')
-    if args.config != '-' and not osp.isfile(args.config):
-        raise FileNotFoundError(f'config file not found: {args.config}')
-    model_cfg = _model_cfg(args.config, args.checkpoint)
+    from mmssl.utils.config import load_demo_config
+    args.cfg = load_demo_config(args.config, args.checkpoint,
+                                args.cfg_options)
+    model_cfg = args.cfg.model
     if model_cfg.get('type') == 'CAMSegmentor':
         raise ValueError('a CAM (stage A) checkpoint makes seeds from an '
                          "image's tags, which a demo image has none of: use "
@@ -139,7 +135,7 @@ def main(argv=None):
             'network: the demo needs a TSDDNet (stage 2) checkpoint, e.g. '
             'from configs/tsddnet/tsddnet_*')
     inferencer = ImageClassificationInferencer(
-        model=None if args.config == '-' else args.config,
+        model=args.cfg,
         weights=args.checkpoint, device=args.device)
     results = inferencer(inputs, topk=args.topk, show_dir=args.show_dir)
     for path, result in zip(inputs, results['predictions']):

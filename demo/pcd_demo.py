@@ -3,7 +3,8 @@
 (PointPillars stage 1 or UpCycling).
 
     python demo/pcd_demo.py SCENE.bin CONFIG CHECKPOINT \
-        [--calib CALIB.txt] [--out BEV.png] [--score-thr 0.3]
+        [--calib CALIB.txt] [--out BEV.png] [--score-thr 0.3] \
+        [--cfg-options KEY=VALUE ...]
 
 SCENE.bin is a KITTI velodyne file (float32 x, y, z, intensity). Writes a
 bird's-eye-view PNG of the points with the predicted boxes (default:
@@ -24,6 +25,7 @@ from mmssl.utils.errors import run_cli  # noqa: E402
 
 
 def parse_args(argv=None):
+    from mmengine.config import DictAction
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('scene', help='a KITTI velodyne .bin file')
     parser.add_argument('config', help='config file')
@@ -32,6 +34,10 @@ def parse_args(argv=None):
     parser.add_argument('--out', help='BEV image (default <scene>_bev.png)')
     parser.add_argument('--score-thr', type=float, default=0.3)
     parser.add_argument('--device', default='cpu')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='Override config settings, KEY=VALUE, before the model is '
+        'built (as in tools/test.py).')
     return parser.parse_args(argv)
 
 
@@ -58,7 +64,7 @@ def main(argv=None):
         osp.splitext(osp.basename(args.scene))[0] + '.txt')
     calib = read_calib(calib_path) if (
         args.calib or osp.isfile(calib_path)) else None
-    cfg = load_config(args.config)
+    cfg = load_config(args.config, args.cfg_options)
     model = MODELS.build(cfg.model).to(args.device).eval()
     # UpCycling checkpoints carry a teacher, stage-1 ones do not
     load_weights(model, args.checkpoint, optional=('teacher', ))

@@ -34,12 +34,14 @@ def parse_args(argv=None):
                         help='where the label volume and montage go')
     parser.add_argument('--device', default=None, help='cpu, cuda, ...')
     parser.add_argument(
-        '--modality', help='CT or MRI (overrides the config key modality; '
-        'unset: CT when the intensities go below -500, else MRI)')
+        '--modality', help='"CT" or "MRI": the montage\'s intensity window '
+        '(overrides the config key modality; unset: CT when the '
+        'intensities go below -500, else MRI).')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
-        help='override config settings, key=value (e.g. infer_spacing=2 '
-        'or infer_spacing=input)')
+        help='Override config settings, KEY=VALUE, before the model is '
+        'built (as in tools/test.py), e.g. infer_spacing=2 (mm) or '
+        'infer_spacing=input.')
     parser.add_argument('--debug', action='store_true',
                         help='show full tracebacks on errors')
     return parser.parse_args(argv)

@@ -253,6 +253,42 @@ def test_pcd_demo_empty_or_nan_scan_is_one_line(tmp_path):
     _assert_one_line_error(proc, 'nan.bin: 1 of 1 points have NaN or Inf')
 
 
+def test_demos_apply_cfg_options_before_building(tmp_path):
+    """--cfg-options of the three demos changes the config before the
+    model is built (and goes through the config checks)."""
+    import numpy as np
+    import torch
+    torch.save({'state_dict': _digits_state_dict()}, tmp_path / 'fit.pth')
+    cv2 = pytest.importorskip('cv2')
+    cv2.imwrite(str(tmp_path / 'x.png'), np.zeros((8, 8), np.uint8))
+    demo = osp.join(ROOT, 'demo', 'image_demo.py')
+    proc = _run([demo, 'x.png', DIGITS_CFG, 'fit.pth', '--cfg-options',
+                 'model.head.num_classes=7'], tmp_path)
+    _assert_one_line_error(proc, 'fit.pth does not fit the model',
+                           'shape mismatches')
+
+    import nibabel as nib
+    nib.save(nib.Nifti1Image(np.zeros((4, 4, 4), np.float32), np.eye(4)),
+             str(tmp_path / 'v.nii.gz'))
+    umct = osp.join(ROOT, 'configs', 'umct',
+                    'umct_asym-unet3d_750i_phantom-2l.py')
+    demo = osp.join(ROOT, 'demo', 'volume_demo.py')
+    proc = _run([demo, 'v.nii.gz', umct, 'nope.pth', '--out-dir', 'o',
+                 '--cfg-options', 'infer_spacng=2'], tmp_path)
+    _assert_one_line_error(proc, "unknown config key 'infer_spacng'",
+                           "did you mean 'infer_spacing'")
+
+    pytest.importorskip('mmdet3d')
+    np.zeros((1, 4), np.float32).tofile(str(tmp_path / 's.bin'))
+    cfg = osp.join(ROOT, 'configs', 'upcycling',
+                   'upcycling_pointpillars_secfpn_600i_synthetic-kitti-'
+                   '3class-l5.py')
+    demo = osp.join(ROOT, 'demo', 'pcd_demo.py')
+    proc = _run([demo, 's.bin', cfg, 'nope.pth', '--cfg-options',
+                 'trian_cfg.max_iters=1'], tmp_path)
+    _assert_one_line_error(proc, "unknown config key 'trian_cfg'")
+
+
 def test_phantom_generator_checks_the_number_of_cases(tmp_path):
     tool = osp.join(ROOT, 'tools', 'data', 'make_phantom_msd.py')
     proc = _run([tool, str(tmp_path / 'ph'), '--training', '3'], tmp_path)
