@@ -33,29 +33,38 @@ from mmssl.utils.errors import run_cli  # noqa: E402
 
 def parse_args(argv=None):
     from mmengine.config import DictAction
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('inputs', help='an image file or a folder of images')
-    parser.add_argument('config', help='config file (or "-" to use the '
-                        'config stored in the checkpoint)')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n\n')[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument('inputs', help='An image file or a folder of '
+                        'images.')
+    parser.add_argument('config', help='The config file, or "-" to use the '
+                        'config stored in the checkpoint.')
+    parser.add_argument('checkpoint', help='The checkpoint file.')
     parser.add_argument('--topk', type=int, default=5,
-                        help='how many classes to print')
+                        help='Classification models: how many classes to '
+                        'print.')
     parser.add_argument('--score-thr', type=float, default=0.3,
-                        help='lesion detection models (TSDDNet): draw and '
-                        'print only the boxes scoring at least this '
-                        '(default: %(default)s)')
+                        help='Lesion detection models (TSDDNet): draw and '
+                        'print only the boxes scoring at least this.')
     parser.add_argument('--max-boxes', type=int, default=3,
-                        help='lesion detection models (TSDDNet): draw and '
-                        'print at most this many boxes, highest score first '
-                        '(default: %(default)s)')
-    parser.add_argument('--show-dir', help='write annotated images here')
-    parser.add_argument('--device', default=None, help='cpu, cuda, ...')
+                        help='Lesion detection models (TSDDNet): draw and '
+                        'print at most this many boxes, highest score '
+                        'first.')
+    parser.add_argument('--show-dir',
+                        help='Write the annotated images to this folder. '
+                        'When not given, segmentation and lesion models '
+                        'write to work_dirs/demo and classifiers write '
+                        'none.')
+    parser.add_argument('--device', default=None,
+                        help='The device to run on (cpu, cuda, ...). When '
+                        'not given, a GPU if there is one.')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='Override config settings, KEY=VALUE, before the model is '
         'built (as in tools/test.py).')
     parser.add_argument('--debug', action='store_true',
-                        help='show full tracebacks on errors')
+                        help='Show full tracebacks on errors.')
     return parser.parse_args(argv)
 
 

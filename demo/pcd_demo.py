@@ -26,14 +26,21 @@ from mmssl.utils.errors import run_cli  # noqa: E402
 
 def parse_args(argv=None):
     from mmengine.config import DictAction
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('scene', help='a KITTI velodyne .bin file')
-    parser.add_argument('config', help='config file')
-    parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('--calib', help='KITTI calib .txt of the scene')
-    parser.add_argument('--out', help='BEV image (default <scene>_bev.png)')
-    parser.add_argument('--score-thr', type=float, default=0.3)
-    parser.add_argument('--device', default='cpu')
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n\n')[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument('scene', help='A KITTI velodyne .bin file.')
+    parser.add_argument('config', help='The config file.')
+    parser.add_argument('checkpoint', help='The checkpoint file.')
+    parser.add_argument('--calib', help="The scene's KITTI calib .txt. When "
+                        'not given, ../calib/<scene>.txt if it exists.')
+    parser.add_argument('--out', help="The bird's-eye view image to write. "
+                        'When not given, <scene>_bev.png.')
+    parser.add_argument('--score-thr', type=float, default=0.3,
+                        help='Draw and print only the boxes scoring at '
+                        'least this.')
+    parser.add_argument('--device', default='cpu',
+                        help='The device to run on (cpu, cuda, ...).')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='Override config settings, KEY=VALUE, before the model is '

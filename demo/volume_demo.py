@@ -26,24 +26,30 @@ from mmssl.utils.errors import run_cli  # noqa: E402
 
 def parse_args(argv=None):
     from mmengine.config import DictAction
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('volume', help='a .nii or .nii.gz volume')
-    parser.add_argument('config', help='config file (or "-")')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n\n')[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument('volume', help='A .nii or .nii.gz volume.')
+    parser.add_argument('config', help='The config file, or "-" to use the '
+                        'config stored in the checkpoint.')
+    parser.add_argument('checkpoint', help='The checkpoint file.')
     parser.add_argument('--out-dir', required=True,
-                        help='where the label volume and montage go')
-    parser.add_argument('--device', default=None, help='cpu, cuda, ...')
+                        help='The folder the label volume and the montage '
+                        'are written to.')
+    parser.add_argument('--device', default=None,
+                        help='The device to run on (cpu, cuda, ...). When '
+                        'not given, a GPU if there is one.')
     parser.add_argument(
-        '--modality', help='"CT" or "MRI": the montage\'s intensity window '
-        '(overrides the config key modality; unset: CT when the '
-        'intensities go below -500, else MRI).')
+        '--modality', help='"CT" or "MRI": the montage\'s intensity '
+        'window. It overrides the config key modality; when neither is set, '
+        'CT when the intensities go below -500, else MRI.')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='Override config settings, KEY=VALUE, before the model is '
         'built (as in tools/test.py), e.g. infer_spacing=2 (mm) or '
         'infer_spacing=input.')
     parser.add_argument('--debug', action='store_true',
-                        help='show full tracebacks on errors')
+                        help='Show full tracebacks on errors.')
     return parser.parse_args(argv)
 
 
