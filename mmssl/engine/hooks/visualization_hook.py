@@ -415,7 +415,7 @@ class BEVVisualizationHook(TestImageHook):
     Args:
         score_thr (float): Boxes below this score are not drawn.
             Defaults to 0.3.
-        Others as :class:`TestImageHook`.
+        out_dir, interval, max_images: as in :class:`TestImageHook`.
     """
 
     def __init__(self, out_dir: Optional[str] = None, interval: int = 1,
@@ -486,7 +486,7 @@ class LesionVisualizationHook(TestImageHook):
         diagnoses (Sequence[str], optional): Diagnosis names in label
             order; defaults to the test set's ``diagnoses`` (benign,
             malignant).
-        Others as :class:`TestImageHook`.
+        out_dir, interval, max_images: as in :class:`TestImageHook`.
     """
 
     def __init__(self, out_dir: Optional[str] = None, interval: int = 1,
