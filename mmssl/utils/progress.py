@@ -10,13 +10,14 @@ T = TypeVar('T')
 
 def track(iterable: Iterable[T], total: Optional[int] = None,
           desc: str = '', min_total: int = 1, file=None,
-          lines: int = 10) -> Iterator[T]:
+          lines: int = 10, every: Optional[int] = None) -> Iterator[T]:
     """Yield from ``iterable`` and show its progress.
 
     On a terminal this is mmengine's ``ProgressBar`` (count, rate, ETA).
     When the output is a file or a pipe (a background run's log), it prints
     ``lines`` lines ``desc: i/total (p%), elapsed, ETA`` instead of one
-    update per item. Nothing is shown for fewer than ``min_total`` items.
+    update per item (or one every ``every`` items), and the last item
+    always gets one. Nothing is shown for fewer than ``min_total`` items.
 
     Args:
         iterable (Iterable): The items.
@@ -25,6 +26,8 @@ def track(iterable: Iterable[T], total: Optional[int] = None,
         min_total (int): Show nothing below this many items.
         file: Output stream (default: ``sys.stdout``).
         lines (int): Lines printed when not on a terminal.
+        every (int, optional): Instead of ``lines``, print a line every
+            this many items when not on a terminal.
     """
     if total is None:
         total = len(iterable)  # type: ignore[arg-type]
@@ -43,7 +46,7 @@ def track(iterable: Iterable[T], total: Optional[int] = None,
         print(file=out, flush=True)
         return
     start = time.time()
-    step = max(1, total // max(lines, 1))
+    step = max(1, every if every else -(-total // max(lines, 1)))
     for i, item in enumerate(iterable, 1):
         yield item
         if i % step == 0 or i == total:
