@@ -31,6 +31,8 @@ from typing import Tuple
 import numpy as np
 from PIL import Image
 
+from mmssl.utils.progress import track
+
 SKY = (95, 145, 215)
 GRASS = (70, 135, 60)
 BALLAST = (120, 110, 100)
@@ -152,7 +154,8 @@ def make_biased_voc(out_dir: str,
     for split, num, p_co, stream in splits:
         rng = np.random.default_rng([seed, stream])
         names = []
-        for i in range(num):
+        for i in track(range(num), desc=f'biased VOC ({mode}): {num} '
+                       f'{split} images to {out_dir}'):
             name = f'{split}_{i:04d}'
             img, label, region = make_biased_scene(
                 rng, size, p_cooccur=p_co, p_alone=p_alone)

@@ -14,6 +14,8 @@ from typing import Sequence, Tuple
 import cv2
 import numpy as np
 
+from mmssl.utils.progress import track
+
 # (name, polygon or primitive, RGB colour). Shapes are drawn in [-1, 1]^2.
 SYNTHETIC_CUB_CLASSES: Tuple[Tuple[str, str, Tuple[int, int, int]], ...] = (
     ('Red_disc', 'disc', (220, 40, 40)),
@@ -169,25 +171,30 @@ def make_synthetic_cub(out_dir: str,
     rng = np.random.default_rng(seed)
     os.makedirs(osp.join(out_dir, 'images'), exist_ok=True)
     lines = dict(images=[], labels=[], split=[], boxes=[], classes=[])
-    image_id = 0
+    folders = []
     for c in range(num_classes):
         folder = f'{c + 1:03d}.{classes[c][0]}'
         os.makedirs(osp.join(out_dir, 'images', folder), exist_ok=True)
         lines['classes'].append(f'{c + 1} {folder}')
-        for k in range(train_per_class + test_per_class):
-            image_id += 1
-            img, (x, y, bw, bh) = _render(rng, c, classes)
-            rel = f'{folder}/{classes[c][0]}_{k:04d}.jpg'
-            cv2.imwrite(osp.join(out_dir, 'images', rel),
-                        cv2.cvtColor(img, cv2.COLOR_RGB2BGR),
-                        [cv2.IMWRITE_JPEG_QUALITY, 95])
-            lines['images'].append(f'{image_id} {rel}')
-            lines['labels'].append(f'{image_id} {c + 1}')
-            lines['split'].append(
-                f'{image_id} {1 if k < train_per_class else 0}')
-            lines['boxes'].append(
-                f'{image_id} {float(x):.1f} {float(y):.1f} {float(bw):.1f} '
-                f'{float(bh):.1f}')
+        folders.append(folder)
+    # class by class, as the images are drawn from ``rng`` in this order
+    jobs = [(c, k) for c in range(num_classes)
+            for k in range(train_per_class + test_per_class)]
+    for image_id, (c, k) in enumerate(track(
+            jobs, desc=f'synthetic CUB: {len(jobs)} images to {out_dir}'),
+            1):
+        img, (x, y, bw, bh) = _render(rng, c, classes)
+        rel = f'{folders[c]}/{classes[c][0]}_{k:04d}.jpg'
+        cv2.imwrite(osp.join(out_dir, 'images', rel),
+                    cv2.cvtColor(img, cv2.COLOR_RGB2BGR),
+                    [cv2.IMWRITE_JPEG_QUALITY, 95])
+        lines['images'].append(f'{image_id} {rel}')
+        lines['labels'].append(f'{image_id} {c + 1}')
+        lines['split'].append(
+            f'{image_id} {1 if k < train_per_class else 0}')
+        lines['boxes'].append(
+            f'{image_id} {float(x):.1f} {float(y):.1f} {float(bw):.1f} '
+            f'{float(bh):.1f}')
     files = dict(images='images.txt', labels='image_class_labels.txt',
                  split='train_test_split.txt', boxes='bounding_boxes.txt',
                  classes='classes.txt')

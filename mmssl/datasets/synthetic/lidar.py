@@ -15,6 +15,8 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
+from mmssl.utils.progress import track
+
 # KITTI's typical calibration (drive 2011_09_26), R0_rect = identity and a
 # plain axis swap as Tr_velo_to_cam.
 KITTI_P = {
@@ -335,7 +337,8 @@ def make_synthetic_kitti(out_dir: str,
     dirs = _ray_directions()
     calib = format_kitti_calib()
     ids = [f'{i:06d}' for i in range(num_train + num_val)]
-    for i, idx in enumerate(ids):
+    for i, idx in enumerate(track(ids, desc=f'synthetic KITTI: {len(ids)} '
+                                  f'frames to {out_dir}')):
         rng = np.random.RandomState((seed * 100003 + i) % (2**32))
         points, labels = make_lidar_scene(rng, dirs)
         points.tofile(osp.join(out_dir, 'training', 'velodyne',

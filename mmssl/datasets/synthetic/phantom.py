@@ -19,6 +19,8 @@ import nibabel as nib
 import numpy as np
 from scipy import ndimage
 
+from mmssl.utils.progress import track
+
 PHANTOM_LABELS = {'0': 'background', '1': 'organ', '2': 'lesion'}
 _ORIENTATIONS = ('RAS', 'LPS', 'LAS', 'RPS')
 
@@ -103,7 +105,9 @@ def make_phantom_msd(out_dir: str,
     for sub in ('imagesTr', 'labelsTr', 'imagesTs'):
         os.makedirs(osp.join(out_dir, sub), exist_ok=True)
     training, test = [], []
-    for i in range(num_training + num_test):
+    for i in track(range(num_training + num_test),
+                   desc=f'phantoms: {num_training} labeled and {num_test} '
+                   f'test cases to {out_dir}'):
         img, label, affine = make_phantom_case(rng)
         name = f'phantom_{i:03d}.nii.gz'
         image_img = nib.Nifti1Image(np.rint(img).astype(np.int16), affine)

@@ -41,6 +41,8 @@ from typing import Dict, List, Tuple
 import numpy as np
 from PIL import Image
 
+from mmssl.utils.progress import track
+
 from ..bus import lesion_coco
 
 DIAGNOSES = ('benign', 'malignant')
@@ -212,7 +214,8 @@ def make_ultrasound_dataset(out_dir: str,
         img_dir = osp.join(out_dir, 'images', split)
         os.makedirs(img_dir, exist_ok=True)
         images, exact, rois, coarse = [], [], [], []
-        for i in range(num):
+        for i in track(range(num), desc=f'synthetic ultrasound: {num} '
+                       f'{split} images to {out_dir}'):
             malignant = rng.random() < p_malignant
             img, info = render_lesion_image(rng, size, malignant)
             name = f'{split}_{i:05d}.png'
