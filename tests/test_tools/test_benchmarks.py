@@ -18,7 +18,7 @@ def _load(name):
     return module
 
 
-def test_leaderboard_collects_multi_metric_runs(tmp_path):
+def test_leaderboard_collects_multi_metric_runs(tmp_path, capsys):
     lb = _load('leaderboard')
     configs = lb.SUITES['digits-openset']
     values = {'supervised': (80.0, 60.0, 50.0), 'fixmatch': (95.0, 70.0,
@@ -36,6 +36,12 @@ def test_leaderboard_collects_multi_metric_runs(tmp_path):
                       open(run / 'result.json', 'w'))
     lb.main(['--suite', 'digits-openset', '--collect', '--seeds', '0', '1',
              '--work-dir', str(tmp_path)])
+    # the progress over the runs (captured: one line per run, with ETA)
+    n = 2 * len(configs)
+    progress = [line for line in capsys.readouterr().out.splitlines()
+                if line.startswith(f'leaderboard: {n} runs: ')]
+    assert len(progress) == n and 'ETA' in progress[0]
+    assert progress[-1].startswith(f'leaderboard: {n} runs: {n}/{n} (100%)')
     md = (tmp_path / 'leaderboard.md').read_text().splitlines()
     assert 'mean openset/auroc' in md[0]
     rows = {line.split(' | ')[0].strip('| '): line.split(' | ')

@@ -560,16 +560,21 @@ def main(argv=None):
         return
     if args.suite and not args.collect:
         prepare_suite_data(args.suite, args.work_dir)
+    from mmssl.utils.progress import track
     rows, digits_labels = [], set()
-    for config in args.configs:
-        info = describe(config)
+    infos = [describe(config) for config in args.configs]
+    # every run (config x seed) first, with one progress over them all
+    runs = [(c, config, seed) for c, config in enumerate(args.configs)
+            for seed in args.seeds]
+    finished = [[] for _ in args.configs]
+    for c, config, seed in track(
+            runs, desc=f'leaderboard: {len(runs)} runs', lines=len(runs)):
         name = osp.splitext(osp.basename(config))[0]
-        results = []
-        for seed in args.seeds:
-            run_dir = osp.join(args.work_dir, name, f'seed{seed}')
-            result = run_one(config, seed, run_dir, args)
-            if result is not None:
-                results.append(result)
+        run_dir = osp.join(args.work_dir, name, f'seed{seed}')
+        result = run_one(config, seed, run_dir, args)
+        if result is not None:
+            finished[c].append(result)
+    for config, info, results in zip(args.configs, infos, finished):
         if not results:
             print(f'[leaderboard] no finished run of {config}')
             continue

@@ -187,8 +187,10 @@ def main(argv=None):
         if not osp.isfile(osp.join(root, 'meta.json')):
             print(f'[mars] writing the {mode} benchmark data to {root}')
             make_biased_voc(root, mode=mode)
+    from mmssl.utils.progress import track
     results = {}
-    for seed in args.seeds:
+    for seed in track(args.seeds, desc=f'[mars] {len(args.seeds)} seeds',
+                      lines=len(args.seeds)):
         results[seed] = run_seed(seed, args.work_dir, args.rerun)
         text = write_table(results, args.work_dir)
     print(text)

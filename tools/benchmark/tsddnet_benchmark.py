@@ -228,8 +228,10 @@ def main(argv=None):
     if not osp.isfile(osp.join(DATA, 'meta.json')):
         print(f'[tsddnet] writing the benchmark data to {DATA}')
         make_ultrasound_dataset(DATA)
+    from mmssl.utils.progress import track
     results = {}
-    for seed in args.seeds:
+    for seed in track(args.seeds, desc=f'[tsddnet] {len(args.seeds)} seeds',
+                      lines=len(args.seeds)):
         results[seed] = run_seed(seed, args.work_dir, args.rerun)
         text = write_table(results, args.work_dir)
     print(text)

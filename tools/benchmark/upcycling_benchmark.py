@@ -326,8 +326,11 @@ def main(argv=None):
     # UpCycling first: the arm the benchmark is about
     arms = (args.arms or ['D', 'S', 'C', 'B', 'B2']) + (
         ['E'] if args.frot else []) + (ABLATION if args.ablation else [])
+    from mmssl.utils.progress import track
     results = {}
-    for seed in args.seeds:
+    for seed in track(args.seeds, desc=f'[upcycling] {len(args.seeds)} '
+                      f'seeds, arms A {" ".join(arms)}',
+                      lines=len(args.seeds)):
         results[seed] = run_seed(seed, args.work_dir, arms, args.rerun)
         text = write_table(results, args.work_dir, arms)
     print(text)
