@@ -21,7 +21,6 @@ from typing import Dict, Optional
 import numpy as np
 import torch
 import torch.nn.functional as F
-from mmengine.logging import print_log
 from PIL import Image
 
 from mmssl.models.utils.mars import (
@@ -30,6 +29,7 @@ from mmssl.models.utils.mars import (
     debiased_score,
     image_centroids,
 )
+from mmssl.utils.progress import track
 
 REMOVED_INDEX = 254
 
@@ -44,6 +44,14 @@ def _read_rgb(path: str) -> np.ndarray:
 
 
 @torch.no_grad()
+def _progress(n: int, desc: str, log_interval: int):
+    """``range(n)`` with its progress (a line every ``log_interval``
+    items in a log), or without when ``log_interval`` is 0."""
+    if not log_interval:
+        return range(n)
+    return track(range(n), desc=desc, every=log_interval)
+
+
 def extract_features(extractor: torch.nn.Module, dataset, out_dir: str,
                      log_interval: int = 100) -> int:
     """Run ``extractor`` (a stage-B dense feature extractor) over every
@@ -52,6 +60,10 @@ def extract_features(extractor: torch.nn.Module, dataset, out_dir: str,
     Each image is padded (zeros, bottom/right) to a multiple of the
     extractor's stride; the stored map covers the padded image, so
     ``h = ceil(H / stride)``.
+
+    Args:
+        log_interval (int): Show the progress: a bar on a terminal, else
+            a line every this many images; 0 shows none.
 
     Returns:
         int: Number of images written.
@@ -62,7 +74,8 @@ def extract_features(extractor: torch.nn.Module, dataset, out_dir: str,
     device = next(extractor.parameters()).device
     n = len(dataset)
     dim = None
-    for i in range(n):
+    for i in _progress(n, f'MARS features of {n} images to {out_dir}',
+                       log_interval):
         info = dataset.get_data_info(i)
         img = torch.from_numpy(_read_rgb(info['img_path'])).permute(2, 0, 1)
         h, w = img.shape[1:]
@@ -72,8 +85,6 @@ def extract_features(extractor: torch.nn.Module, dataset, out_dir: str,
         dim = feat.shape[0]
         np.save(osp.join(out_dir, _name(info) + '.npy'),
                 feat.cpu().numpy().astype(np.float16))
-        if log_interval and (i + 1) % log_interval == 0:
-            print_log(f'features: {i + 1}/{n}', logger='current')
     with open(osp.join(out_dir, 'meta.json'), 'w') as f:
         json.dump(dict(stride=stride, dim=dim, num_images=n), f, indent=2)
     return n
@@ -133,6 +144,9 @@ def debias_dataset(dataset,
 
     Args:
         dataset: A WSSS dataset (its images' ``img_labels`` and names).
+        log_interval (int): Show the progress of both passes over the
+            images: a bar on a terminal, else a line every this many
+            images; 0 shows none.
 
     Returns:
         dict: ``centroids`` ``(C+1, D)``, ``selected`` (per class, the
@@ -147,14 +161,14 @@ def debias_dataset(dataset,
     # centroids) rather than held in memory: at VOC scale they would not
     # fit.
     per_image = []
-    for i, name in enumerate(names):
+    for i in _progress(len(names), f'MARS debiasing 1/2: clustering the '
+                       f'seeds of {len(names)} images', log_interval):
+        name = names[i]
         label = _read_label(seed_dir, name)
         feat = load_features(feature_dir, name, label.shape)
         per_image.append(image_centroids(
             feat, label, k_fg, k_bg, ignore_index, kmeans_iters,
             seed + 1000 * i))
-        if log_interval and (i + 1) % log_interval == 0:
-            print_log(f'clustering: {i + 1}/{len(names)}', logger='current')
     centroids, selected = debiased_centroids(
         per_image, num_classes, alpha, reduce, exclude_own_background)
     np.save(osp.join(out_dir, 'centroids.npy'), centroids.numpy())
@@ -166,7 +180,10 @@ def debias_dataset(dataset,
     with open(osp.join(out_dir, 'selection.json'), 'w') as f:
         json.dump(selection, f, indent=0)
     fg_total = removed_total = 0
-    for name, info in zip(names, infos):
+    for i in _progress(len(names), f'MARS debiasing 2/2: writing '
+                       f'{len(names)} debiased labels to {out_dir}',
+                       log_interval):
+        name, info = names[i], infos[i]
         label = _read_label(seed_dir, name)
         feat = load_features(feature_dir, name, label.shape)
         score = debiased_score(feat, centroids, info['img_labels'])
@@ -185,11 +202,16 @@ def label_stats(dataset, label_dir: str, gt_dir: str,
                 region_dir: Optional[str] = None,
                 biased_class: Optional[int] = None,
                 removed_index: int = REMOVED_INDEX,
-                ignore_index: int = 255) -> Dict[str, float]:
+                ignore_index: int = 255,
+                log_interval: int = 200) -> Dict[str, float]:
     """Quality of pseudo labels against the ground truth: mIoU (removed
     pixels counted as background, the label they mostly get), per-class
     IoU, and, with a biased-region directory, the share of biased-region
     pixels labelled ``biased_class``.
+
+    Args:
+        log_interval (int): Show the progress: a bar on a terminal, else
+            a line every this many images; 0 shows none.
 
     Returns:
         dict: ``mIoU``, ``IoU.<class>``, ``removed`` and ``biased_fpr``.
@@ -198,7 +220,8 @@ def label_stats(dataset, label_dir: str, gt_dir: str,
     n = len(classes)
     hist = np.zeros((n, n), np.int64)
     fp = region_px = removed = labelled = 0
-    for i in range(len(dataset)):
+    for i in _progress(len(dataset), f'label statistics of {label_dir}',
+                       log_interval):
         name = _name(dataset.get_data_info(i))
         lab = _read_label(label_dir, name).numpy().astype(np.int64)
         gt = _read_label(gt_dir, name).numpy().astype(np.int64)

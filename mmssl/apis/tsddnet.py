@@ -18,6 +18,7 @@ from mmssl.models.utils.tsddnet import (
     select_pseudo_box,
 )
 from mmssl.utils.checkpoint import checkpoint_state_dict
+from mmssl.utils.progress import track
 
 #: The spec's selection defaults (2.2 step 3-5 and the summary in 3).
 SELECTION_DEFAULTS = dict(
@@ -114,7 +115,9 @@ def select_candidates(model,
     device = next(model.parameters()).device
     infos = [dataset.get_data_info(i) for i in range(len(dataset))]
     boxes, extra, records = {}, {}, []
-    for start in range(0, len(dataset), batch_size):
+    starts = range(0, len(dataset), batch_size)
+    for start in track(starts, desc=f'candidate selection over '
+                       f'{len(dataset)} images, batches of {batch_size}'):
         batch = pseudo_collate(
             [dataset[i] for i in range(start,
                                        min(start + batch_size,

@@ -102,7 +102,7 @@ def test_debias_removes_the_biased_stripe(bench, tmp_path):
     assert after['removed'] > 0 and before['removed'] == 0
 
 
-def test_feature_storage_and_errors(bench, tmp_path):
+def test_feature_storage_and_errors(bench, tmp_path, capsys):
     root, ds = bench
     encoder = dict(
         type='SimCLR',
@@ -117,7 +117,15 @@ def test_feature_storage_and_errors(bench, tmp_path):
     ext.train()
     assert not ext.training  # frozen
     out = str(tmp_path / 'f')
-    assert extract_features(ext, ds, out) == len(ds)
+    capsys.readouterr()
+    n = len(ds)
+    assert extract_features(ext, ds, out, log_interval=2) == n
+    # the progress: a line every 2 images and one at the end, with ETA
+    lines = capsys.readouterr().out.splitlines()
+    assert [ln.split(' (')[0] for ln in lines] == [
+        f'MARS features of {n} images to {out}: {i}/{n}'
+        for i in sorted({*range(2, n + 1, 2), n})]
+    assert all('ETA' in ln for ln in lines)
     name = _names(ds)[0]
     arr = np.load(osp.join(out, name + '.npy'))
     assert arr.dtype == np.float16 and arr.shape == (64, 8, 8)
