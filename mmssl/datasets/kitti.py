@@ -20,6 +20,7 @@ from mmdet3d.datasets.transforms import LoadPointsFromFile
 from mmdet3d.datasets.transforms.dbsampler import DataBaseSampler
 
 from mmssl.registry import TRANSFORMS
+from mmssl.utils.progress import track
 
 KITTI_CLASSES = ('Pedestrian', 'Cyclist', 'Car', 'Van', 'Truck',
                  'Person_sitting', 'Tram', 'Misc')
@@ -372,7 +373,8 @@ def kitti_infos(root: str,
     if frame_ids is None:
         frame_ids = read_imageset(root, split)
     data_list, ignored = [], set()
-    for frame_id in frame_ids:
+    for frame_id in track(frame_ids, desc=f'KITTI {split} infos of '
+                          f'{len(frame_ids)} frames'):
         info, ign = kitti_frame_info(root, frame_id, with_labels,
                                      image_shape, remove_outside, subdir)
         data_list.append(info)
@@ -476,7 +478,8 @@ def make_gt_database(root: str,
     rel_dir = osp.relpath(out_dir, root)
     db_infos: Dict[str, List[Dict]] = {}
     group_counter = 0
-    for info in infos['data_list']:
+    for info in track(infos['data_list'], desc=f'GT database of '
+                      f"{len(infos['data_list'])} frames to {out_dir}"):
         insts = [ins for ins in info['instances'] if ins['bbox_label_3d'] >= 0]
         if not insts:
             continue

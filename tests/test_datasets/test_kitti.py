@@ -264,6 +264,7 @@ def test_tool_without_imagesets_uses_velodyne_frames(kitti, tmp_path,
     out = capsys.readouterr().out
     assert f'note: no {osp.join(root, "ImageSets")}/; using the 3 frames' \
         in out
+    assert 'KITTI train infos of 3 frames: 3/3 (100%)' in out  # progress
     infos = mmengine.load(osp.join(root, 'kitti_infos_train.pkl'))
     assert [d['sample_idx'] for d in infos['data_list']] == [0, 1, 2]
     assert not osp.exists(osp.join(root, 'kitti_infos_val.pkl'))

@@ -201,7 +201,7 @@ def test_coco_tags_and_semantic_masks(tmp_path):
                                          seg_map_path=None))
 
 
-def test_data_tools(biased, tmp_path):
+def test_data_tools(biased, tmp_path, capsys):
     from tools.data import coco_semantic_masks, make_cls_labels
     out = make_cls_labels.main([biased, '--split',
                                 'ImageSets/Segmentation/val.txt',
@@ -211,7 +211,12 @@ def test_data_tools(biased, tmp_path):
     assert json.load(open(out))['val_0000'] == json.load(open(
         osp.join(biased, 'cls_labels.json')))['val_0000']
     ann = _tiny_coco(tmp_path / 'coco')
+    capsys.readouterr()
     seg_dir = coco_semantic_masks.main([ann, str(tmp_path / 'coco' / 'sem')])
+    out = capsys.readouterr().out
+    n = len(json.load(open(ann))['images'])
+    assert f'writing {n} semantic masks to {seg_dir}: {n}/{n} (100%)' in out
+    assert 'ETA' in out
     ds = COCOWSSSDataset(data_root=str(tmp_path / 'coco'),
                          ann_file='annotations/instances_train2014.json',
                          data_prefix=dict(img_path='train2014',

@@ -33,6 +33,7 @@ def main(argv=None):
     from pycocotools.coco import COCO
 
     from mmssl.datasets.wsss import COCOWSSSDataset, coco_semantic_mask
+    from mmssl.utils.progress import track
     if not osp.isfile(args.ann_file):
         raise FileNotFoundError(f'COCO annotation file not found: '
                                 f'{args.ann_file}')
@@ -45,7 +46,8 @@ def main(argv=None):
     cat_to_label = COCOWSSSDataset.category_labels(coco, args.ann_file)
     ids = sorted(coco.getImgIds())
     os.makedirs(args.out_dir, exist_ok=True)
-    for img_id in ids:
+    for img_id in track(ids, desc=f'writing {len(ids)} semantic masks to '
+                        f'{args.out_dir}'):
         name = osp.splitext(coco.loadImgs(img_id)[0]['file_name'])[0]
         mask = coco_semantic_mask(coco, img_id, cat_to_label)
         Image.fromarray(mask).save(osp.join(args.out_dir, name + '.png'))

@@ -47,9 +47,14 @@ def _sha256(path: str) -> str:
     return digest.hexdigest()
 
 
-def _batches(dataset, batch_size: int):
+def _batches(dataset, batch_size: int, desc: str):
+    """The collated batches of ``dataset``, with their progress."""
     from mmengine.dataset import pseudo_collate
-    for start in range(0, len(dataset), batch_size):
+
+    from mmssl.utils.progress import track
+    starts = range(0, len(dataset), batch_size)
+    for start in track(starts, desc=f'{desc}: {len(dataset)} scenes, '
+                       f'batches of {batch_size}'):
         yield pseudo_collate([dataset[i] for i in range(
             start, min(start + batch_size, len(dataset)))])
 
@@ -93,7 +98,8 @@ def main(argv=None):
     data_list, feat_bytes, raw_bytes = [], 0, 0
     shapes = None
     start = time.time()
-    for batch in _batches(dataset, args.batch_size):
+    for batch in _batches(dataset, args.batch_size,
+                          'exporting unlabeled features'):
         data = model.data_preprocessor(batch, False)
         scenes = model.export_features(data['inputs'])
         for maps, sample in zip(scenes, data['data_samples']):
@@ -130,7 +136,7 @@ def main(argv=None):
     if exp.get('labeled_dataset') is not None:
         labeled = DATASETS.build(exp.labeled_dataset)
         bank = []
-        for batch in _batches(labeled, args.batch_size):
+        for batch in _batches(labeled, args.batch_size, 'F-GT bank'):
             data = model.data_preprocessor(batch, False)
             scenes = model.export_features(data['inputs'])
             for maps, sample in zip(scenes, data['data_samples']):
