@@ -461,3 +461,28 @@ def test_leaderboard_records_cpu_time_and_load(tmp_path, monkeypatch):
     assert suite.shared_cores(dict(load_avg_mean=3.5))
     assert not suite.shared_cores(dict(load_avg_mean=2.1))
     assert suite.shared_cores(dict(note='shared'))
+
+
+def test_cifar10_cpu_classical_rows_for_every_seed(tmp_path, monkeypatch):
+    """The classical rows are computed on the split of every seed in the
+    table (a loop variable once shadowed the run folder's name, so only
+    the first seed got them)."""
+    suite = _load('cifar_suite')
+    setting = suite.SETTINGS[0]
+    fixmatch = [c for a, c in setting['arms'] if a == 'FixMatch'][0]
+    name = osp.splitext(osp.basename(fixmatch))[0]
+    for seed in (0, 1):
+        run = tmp_path / 'w' / name / f'seed{seed}'
+        run.mkdir(parents=True)
+        (run / 'split.json').write_text(json.dumps(dict(seed=seed)))
+    monkeypatch.setattr(suite, 'load_cifar_jpeg', lambda root: None)
+    monkeypatch.setattr(
+        suite, 'classical_rows', lambda setting, split, data, seed: {
+            '1-NN': {'accuracy/top1': 20.0 + split['seed'],
+                     'wall_time_s': 0.1}})
+    results = {'standard': {'FixMatch': {'0': {}, '1': {}}}}
+    suite.add_classical(results, [setting], str(tmp_path / 'w'),
+                        'data', records=str(tmp_path / 'records'))
+    rows = results['standard']['1-NN']
+    assert sorted(rows) == ['0', '1']
+    assert rows['1']['values'] == {'accuracy/top1': 21.0}

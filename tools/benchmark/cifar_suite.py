@@ -601,9 +601,9 @@ def add_classical(results: dict, settings: List[dict], work_dir: str,
                 write_json(cache, rows)
             if rows is None:
                 continue
-            for name, values in rows.items():
+            for row, values in rows.items():
                 wall = values.pop('wall_time_s', None)
-                results[setting['key']].setdefault(name, {})[str(seed)] = \
+                results[setting['key']].setdefault(row, {})[str(seed)] = \
                     dict(config='(live, scikit-learn / NumPy)', seed=seed,
                          values=values, wall_time_s=wall)
 
