@@ -66,16 +66,23 @@ def draw_cls_result(img: np.ndarray, text_lines, min_side: int = 192):
 
     Returns an RGB uint8 image.
     """
-    if img.ndim == 2:
-        img = img[..., None]
-    if img.shape[2] == 1:
-        img = np.repeat(img, 3, axis=2)
+    img, _ = _rgb_upscaled(img, min_side, cv2.INTER_NEAREST)
+    return draw_caption(img, text_lines)
+
+
+def _rgb_upscaled(img: np.ndarray, min_side: int,
+                  interpolation: int = cv2.INTER_LINEAR):
+    """``img`` (HxW or HxWx1/3 uint8) as a contiguous RGB image upscaled by
+    an integer factor so its short side is at least ``min_side``; returns
+    the image and the factor."""
+    if img.ndim == 2 or img.shape[2] == 1:
+        img = np.repeat(img.reshape(*img.shape[:2], 1), 3, axis=2)
     h, w = img.shape[:2]
     scale = max(1, int(np.ceil(min_side / min(h, w))))
     if scale > 1:
         img = cv2.resize(img, (w * scale, h * scale),
-                         interpolation=cv2.INTER_NEAREST)
-    return draw_caption(np.ascontiguousarray(img), text_lines)
+                         interpolation=interpolation)
+    return np.ascontiguousarray(img), scale
 
 
 def draw_box_result(img: np.ndarray, pred_box, text_lines, gt_boxes=None,
@@ -83,15 +90,7 @@ def draw_box_result(img: np.ndarray, pred_box, text_lines, gt_boxes=None,
     """Draw a predicted box (green), ground-truth boxes (red) and text on
     ``img`` (HxWx3 or HxW RGB uint8), upscaled so its short side is at
     least ``min_side``. Returns an RGB uint8 image."""
-    if img.ndim == 2 or img.shape[2] == 1:
-        img = np.repeat(img.reshape(*img.shape[:2], 1), 3, axis=2)
-    h, w = img.shape[:2]
-    scale = max(1, int(np.ceil(min_side / min(h, w))))
-    vis = img
-    if scale > 1:
-        vis = cv2.resize(vis, (w * scale, h * scale),
-                         interpolation=cv2.INTER_LINEAR)
-    vis = np.ascontiguousarray(vis)
+    vis, scale = _rgb_upscaled(img, min_side)
 
     def rect(box, colour):
         x0, y0, x1, y1 = (int(round(float(v) * scale)) for v in box)
@@ -147,15 +146,7 @@ def draw_lesion_result(img: np.ndarray, boxes, scores, text_lines,
     Returns:
         np.ndarray: RGB uint8 image.
     """
-    if img.ndim == 2 or img.shape[2] == 1:
-        img = np.repeat(img.reshape(*img.shape[:2], 1), 3, axis=2)
-    h, w = img.shape[:2]
-    scale = max(1, int(np.ceil(min_side / min(h, w))))
-    vis = img
-    if scale > 1:
-        vis = cv2.resize(vis, (w * scale, h * scale),
-                         interpolation=cv2.INTER_LINEAR)
-    vis = np.ascontiguousarray(vis)
+    vis, scale = _rgb_upscaled(img, min_side)
     width = max(2, caption_style(vis.shape)[1])
 
     def corners(box):
