@@ -1,6 +1,8 @@
 # TSDDNet's class-label-guided candidate selection between the stages
-# (tools/tsddnet/select_candidates.py; shared/methods/tsddnet.md 2.2 steps
-# 3-5 and 3). Every value is the spec's [inferred] default. A stage-2
+# (tools/tsddnet/select_candidates.py; the paper, Wang et al., IEEE TMI 2024,
+# arXiv 2306.06982, states the selection, not its rule). Every value is our
+# choice
+# (configs/tsddnet/README.md explains). A stage-2
 # config adds selection.dataset: the overrides of its training dataset that
 # give every stage-1 training image with stage 1's box split.
 selection = dict(

@@ -1,5 +1,5 @@
 # TSDDNet stage 1, detection network, CPU scale on real BUSI fold 0
-# (shared/methods/tsddnet.md 2.2, 4, 6.1): a class-agnostic ("lesion")
+# (our choice, configs/tsddnet/README.md explains): a class-agnostic ("lesion")
 # Faster R-CNN trained on the training lesion images that keep their box
 # (20 % of each diagnosis, data/busi_coco/fold0_train_box20_seed0.json;
 # configs/_base_/datasets/busi_fold0.py says how to prepare the data).

@@ -1,5 +1,6 @@
-# TSDDNet stage 1, detection network (shared/methods/tsddnet.md 2.2, 6.1):
-# a class-agnostic ("lesion") Faster R-CNN trained on the images that have
+# TSDDNet stage 1, detection network (our choice, configs/tsddnet/README.md
+# explains): a class-agnostic ("lesion") Faster R-CNN trained on the images
+# that have
 # a (coarse) manual box. CPU scale on the synthetic benchmark.
 #   python tools/train.py \
 #       configs/tsddnet/faster-rcnn_r18_fpn_40e_synthetic-bus-stage1.py

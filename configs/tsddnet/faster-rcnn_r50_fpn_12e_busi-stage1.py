@@ -1,5 +1,5 @@
 # TSDDNet stage 1, detection network, paper scale on BUSI fold 0
-# (shared/methods/tsddnet.md 2.2, 4, 6.1; every choice [inferred]: the
+# (every choice ours, configs/tsddnet/README.md explains; the
 # paper's detector is not known): mmdet's Faster R-CNN R50-FPN,
 # class-agnostic, ImageNet weights from checkpoints/resnet50-19c8e357.pth
 # (nothing is downloaded), short side 512, SGD lr 0.01 for batch 8,

@@ -1,6 +1,7 @@
 # TSDDNet stage 1, classification network, CPU scale on real BUSI fold 0
-# (shared/methods/tsddnet.md 2.2): benign/malignant from the crop of the
-# manual box (grown by a 0.1 context margin, RoIAlign-resized), trained on
+# (our choice, configs/tsddnet/README.md explains): benign/malignant from the
+# crop of the manual box (grown by a 0.1 context margin, RoIAlign-resized),
+# trained on
 # the training lesion images that keep their box (busi_fold0.py).
 #   python tools/train.py configs/tsddnet/lesion-cls_r18_50e_busi-cpu-stage1.py
 # Validation crops the test images' mask boxes (ROI-given diagnosis).

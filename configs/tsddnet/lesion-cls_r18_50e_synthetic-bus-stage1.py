@@ -1,5 +1,6 @@
-# TSDDNet stage 1, classification network (shared/methods/tsddnet.md 2.2):
-# benign/malignant from the crop of the manual box (grown by a 0.1 context
+# TSDDNet stage 1, classification network (our choice,
+# configs/tsddnet/README.md explains): benign/malignant from the crop of the
+# manual box (grown by a 0.1 context
 # margin, RoIAlign-resized), trained on the images that have a box.
 #   python tools/train.py \
 #       configs/tsddnet/lesion-cls_r18_50e_synthetic-bus-stage1.py

@@ -1,6 +1,7 @@
 # TSDDNet stage 1, classification network, paper scale on BUSI fold 0
-# (shared/methods/tsddnet.md 2.2, 4; [inferred]): ResNet-50 (ImageNet
-# weights from a local file) on 224 px crops of the manual box, Adam 1e-4,
+# (our choice, configs/tsddnet/README.md explains; [inferred]): ResNet-50
+# (ImageNet weights from a local file) on 224 px crops of the manual box, Adam
+# 1e-4,
 # 50 epochs. Not run here (no GPU on this machine).
 #   python tools/train.py configs/tsddnet/lesion-cls_r50_50e_busi-stage1.py
 _base_ = [

@@ -1,5 +1,6 @@
-# TSDDNet stage 2, CPU scale on real BUSI fold 0 (shared/methods/tsddnet.md
-# 2.2, 3): the fusion network of the stage-1 CPU detector and classifier
+# TSDDNet stage 2, CPU scale on real BUSI fold 0 (our choice,
+# configs/tsddnet/README.md explains): the fusion network of the stage-1 CPU
+# detector and classifier
 # (faster-rcnn_r18_fpn_40e_busi-cpu-stage1.py,
 # lesion-cls_r18_50e_busi-cpu-stage1.py), self-distillation alpha 0.5,
 # T 3, beta 0.01 (spec 3), trained on every benign/malignant training image

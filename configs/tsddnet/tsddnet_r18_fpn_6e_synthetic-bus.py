@@ -1,5 +1,6 @@
-# TSDDNet stage 2 (shared/methods/tsddnet.md 2.2, 3): the fusion network
-# (one Faster R-CNN with a diagnosis branch reading the lesion ROI through
+# TSDDNet stage 2 (our choice, configs/tsddnet/README.md explains): the fusion
+# network (one Faster R-CNN with a diagnosis branch reading the lesion ROI
+# through
 # the detector's RoIAlign features and the classifier's crop features),
 # trained end-to-end with self-distillation on every training image: the
 # refined manual boxes and accepted pseudo boxes written by candidate

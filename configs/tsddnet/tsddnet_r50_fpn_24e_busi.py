@@ -1,5 +1,6 @@
-# TSDDNet stage 2, paper scale on BUSI fold 0 (shared/methods/tsddnet.md
-# 2.2, 3, 4; [inferred]): the fusion network of the R50-FPN detector and
+# TSDDNet stage 2, paper scale on BUSI fold 0 (our choice,
+# configs/tsddnet/README.md explains; [inferred]): the fusion network of the
+# R50-FPN detector and
 # the ResNet-50 classifier, self-distillation alpha 0.5, T 3, beta 0.01,
 # SGD lr 0.005, 24 epochs. Not run here (no GPU on this machine).
 #   python tools/tsddnet/select_candidates.py \

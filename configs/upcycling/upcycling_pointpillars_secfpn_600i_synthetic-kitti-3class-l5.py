@@ -1,4 +1,5 @@
-# UpCycling (shared/methods/upcycling.md): the stage-1 PointPillars cut
+# UpCycling (Hwang et al., ICCV 2023, arXiv 2211.11950; our version:
+# configs/upcycling/README.md): the stage-1 PointPillars cut
 # after its pillar scatter (model.split; the pillar map is the stored
 # feature), back end (2D backbone, neck, head) trained by an EMA teacher's
 # hybrid pseudo labels on the stored features of the unlabeled 95 % with

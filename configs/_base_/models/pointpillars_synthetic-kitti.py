@@ -1,8 +1,9 @@
 # PointPillars (mmdet3d 1.4.0, configs/_base_/models/
 # pointpillars_hv_secfpn_kitti.py), shrunk for the CPU synthetic benchmark
-# (shared/methods/upcycling.md 7 suggests 160 x 160 BEV at 0.32 m; we use
-# 128 x 128 at 0.4 m). Deviations from the KITTI model, all for a 2-core
-# CPU: 0.4 m pillars (0.16) of at most 20 points (32) and 10k pillars
+# (our choice, configs/upcycling/README.md explains: our benchmark plan
+# had 160 x 160 BEV at 0.32 m; we use 128 x 128 at 0.4 m). Deviations from the
+# KITTI model, all for a 2-core CPU: 0.4 m pillars (0.16) of at most 20 points
+# (32) and 10k pillars
 # (16k), a 51.2 m square range (69.12 x 79.36 m), 32-channel pillar
 # features (64), SECOND
 # stages [1, 2, 2] x [32, 64, 128] channels ([3, 5, 5] x [64, 128, 256]),

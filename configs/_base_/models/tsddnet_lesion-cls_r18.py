@@ -1,4 +1,5 @@
-# TSDDNet's lesion classifier at CPU scale (shared/methods/tsddnet.md 2.2),
+# TSDDNet's lesion classifier at CPU scale (our choice,
+# configs/tsddnet/README.md explains),
 # shared by the stage-1 classifier config and the stage-2 fusion network.
 # Spec: ResNet-50 (ImageNet-pretrained) on 224 px crops; here ResNet-18 from
 # scratch on 64 px crops (2-core CPU, no downloads).

@@ -1,7 +1,9 @@
-# TSDDNet's lesion classifier at paper scale (shared/methods/tsddnet.md
-# 2.2, [inferred]): ResNet-50, ImageNet weights from a local file
-# (torchvision's resnet50-19c8e357.pth in checkpoints/; nothing is
-# downloaded), 224 px crops of the box grown by a 0.1 context margin.
+# TSDDNet's lesion classifier at paper scale (the paper, Wang et al., IEEE
+# TMI 2024, arXiv 2306.06982, names a classification network only; the
+# rest is our choice, configs/tsddnet/README.md explains): ResNet-50,
+# ImageNet weights from a local file (torchvision's resnet50-19c8e357.pth
+# in checkpoints/; nothing is downloaded), 224 px crops of the box grown
+# by a 0.1 context margin.
 lesion_classifier = dict(
     type='LesionClassifier',
     backbone=dict(type='mmdet.ResNet', depth=50, out_indices=(3, ),
