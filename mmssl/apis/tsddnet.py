@@ -1,7 +1,8 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 """TSDDNet between its two training stages: load the stage-1 networks
 into one model and run the class-label-guided candidate selection over
-the training set (shared/methods/tsddnet.md, 2.2 steps 3-5)."""
+the training set (the rule is our choice, configs/tsddnet/README.md
+explains)."""
 import json
 from typing import Dict, List, Optional
 

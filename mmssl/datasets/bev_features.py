@@ -1,6 +1,6 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 """Stored front-end features of unlabeled LiDAR scenes (UpCycling's
-"smashed data", shared/methods/upcycling.md section 2) and the
+"smashed data", Hwang et al., ICCV 2023, abstract) and the
 labeled + unlabeled training set that mixes them with labeled raw scenes.
 
 A feature directory, written by ``tools/upcycling/export_features.py``,

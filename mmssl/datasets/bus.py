@@ -1,7 +1,7 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 """Breast-ultrasound lesion datasets with partial box annotations
-(TSDDNet, shared/methods/tsddnet.md): every image has a diagnosis, only
-some have a lesion box.
+(TSDDNet, Wang et al., IEEE TMI 2024, arXiv 2306.06982): every image has a
+diagnosis, only some have a lesion box.
 
 Two layouts users have on disk:
 

@@ -1,6 +1,6 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 """TSDDNet's CPU benchmark on the synthetic breast-ultrasound data: the
-spec's arms (shared/methods/tsddnet.md 6.2) over seeds; writes a markdown
+arms of configs/tsddnet/README.md (our design) over seeds; writes a markdown
 leaderboard with mean and std.
 
     python tools/benchmark/tsddnet_benchmark.py [--seeds 0 1 2] \

@@ -1,7 +1,7 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 """UpCycling's CPU benchmark on synthetic KITTI-layout LiDAR scenes
-(shared/methods/upcycling.md 7; issue 10 item 5): the arms over seeds,
-KITTI AP40 (BEV and 3D, moderate) per class; writes a markdown
+(our design, configs/upcycling/README.md; issue 10 item 5): the arms
+over seeds, KITTI AP40 (BEV and 3D, moderate) per class; writes a markdown
 leaderboard with mean and std.
 
     python tools/benchmark/upcycling_benchmark.py [--seeds 0 1 2] \

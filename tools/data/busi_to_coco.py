@@ -8,8 +8,8 @@ COCO jsons and saved partial-box splits.
 
 ``data/busi`` is ``Dataset_BUSI_with_GT`` (``benign/``, ``malignant/``,
 ``normal/`` with ``<name>_mask*.png`` beside each image) or the folder
-holding it. The protocol (shared/methods/tsddnet.md 2.2 and 4; BUSI has
-no patient ids, so the spec's patient-level folds are image-level here):
+holding it. The protocol (our choice, configs/tsddnet/README.md explains;
+BUSI has no patient ids, so our patient-level folds are image-level here):
 
 * folds: every image is assigned to one of ``--folds`` folds, stratified
   by diagnosis (benign, malignant and normal each dealt round-robin after

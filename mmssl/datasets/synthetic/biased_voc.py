@@ -1,6 +1,6 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 """A synthetic PASCAL-VOC-layout dataset with a biased background, for
-MARS's CPU benchmark (shared/methods/mars.md, section 7).
+MARS's CPU benchmark (our design, configs/mars/README.md explains).
 
 Scenes are sky over grass. Class 1 ("train") is a red box with a row of
 windows; in the ``'biased'`` training split it stands on a rail-like

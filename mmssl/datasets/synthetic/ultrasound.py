@@ -1,6 +1,6 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 """Synthetic breast-ultrasound-like images for TSDDNet's CPU benchmark
-(shared/methods/tsddnet.md, section 6.2).
+(our design, configs/tsddnet/README.md explains).
 
 Each image is a B-mode-like frame: horizontal tissue layers of different
 echogenicity, Rayleigh speckle, log compression and a depth-gain falloff,

@@ -1,7 +1,8 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 """False positives of a class on a region that is background in the
 ground truth but biased towards that class (MARS's railroad under a
-train; shared/methods/mars.md section 7)."""
+train, Jo et al., ICCV 2023, Fig. 1d; the benchmark is ours,
+configs/mars/README.md explains)."""
 import os.path as osp
 from typing import Optional, Sequence, Union
 

@@ -1,6 +1,6 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 """TSDDNet's stage-1 lesion classifier: a CNN on the crop of a lesion box
-(shared/methods/tsddnet.md, section 2.2)."""
+(its design is our choice, configs/tsddnet/README.md explains)."""
 from typing import List, Optional, Sequence
 
 import torch

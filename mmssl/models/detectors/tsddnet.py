@@ -1,6 +1,7 @@
 # Copyright (c) mmssl contributors. All rights reserved.
-"""TSDDNet's stage-2 fusion network (shared/methods/tsddnet.md, 2.2 and
-3): one Faster R-CNN with an image-level diagnosis branch that reads the
+"""TSDDNet's stage-2 fusion network (Wang et al., IEEE TMI 2024, arXiv
+2306.06982; its layout is our choice, configs/tsddnet/README.md explains): one
+Faster R-CNN with an image-level diagnosis branch that reads the
 selected lesion ROI, trained end-to-end with self-distillation."""
 import copy
 from typing import Dict, List, Tuple

@@ -1,6 +1,7 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 """UpCycling: semi-supervised 3D detection from stored intermediate
-features of unlabeled scenes (shared/methods/upcycling.md).
+features of unlabeled scenes (Hwang et al., ICCV 2023, arXiv 2211.11950;
+our version: configs/upcycling/README.md).
 
 The detector is mmdet3d's PointPillars (``VoxelNet``) cut in two (spec 2,
 7): the *front end* (pillar feature net + scatter, and optionally the 2D

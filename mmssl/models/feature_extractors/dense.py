@@ -1,6 +1,6 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 """Frozen per-pixel feature extractors for MARS's stage B (the "USS"
-features its K-means clusters; shared/methods/mars.md section 2).
+features its K-means clusters; Jo et al., ICCV 2023, Section 3.2).
 
 Every extractor is an ``nn.Module`` registered in ``MODELS`` that maps a
 batch of RGB images ``(B, 3, H, W)`` with values in ``0..255`` to

@@ -6,8 +6,9 @@ UMCT: Xia et al., "3D Semi-Supervised Learning with Uncertainty-Aware
 Multi-View Co-Training", WACV 2020, and "Uncertainty-aware multi-view
 co-training for semi-supervised medical image segmentation and domain
 adaptation", MedIA 2020. No official code was released; the formulas
-follow the papers as summarised in shared/methods/umct.md (sections 2 and
-4.2), which names the source of each choice.
+follow the papers (views, MC-variance uncertainty, confidence-weighted
+fusion); the values they leave open are
+our choices, which configs/umct/README.md names.
 """
 from typing import Sequence, Tuple
 

@@ -31,8 +31,8 @@ def image_label_targets(data_samples, num_fg: int,
 @MODELS.register_module()
 class CAMSegmentor(BaseSegmentor):
     """A multi-label classifier whose class activation maps make WSSS seed
-    masks (MARS stage A, the "biased" baseline; shared/methods/mars.md
-    section 2).
+    masks (MARS stage A, the "biased" baseline whose seeds Jo et al., ICCV
+    2023, debias).
 
     Training: a backbone, a bias-free 1x1 convolution to one score map per
     foreground class, global average pooling and the multi-label soft

@@ -16,8 +16,8 @@ from .cam import image_label_targets
 @MODELS.register_module()
 class MARSSegmentor(BaseSegmentor):
     """MARS stage D: segmentation training on debiased labels with an EMA
-    teacher that fills the removed pixels (shared/methods/mars.md section
-    3, steps 9-13).
+    teacher that fills the removed pixels (Jo et al., ICCV 2023, Section
+    3.4, Eqs. 6-7).
 
     The student is any mmseg segmentor config (DeepLabV3+ in MARS's
     configs); the teacher is its exponential moving average (parameters

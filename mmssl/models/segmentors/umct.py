@@ -1,7 +1,7 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 """UMCT: uncertainty-aware multi-view co-training for semi-supervised 3-D
-segmentation (Xia et al., WACV 2020 / MedIA 2020; spec
-shared/methods/umct.md, no official code)."""
+segmentation (Xia et al., WACV 2020 / MedIA 2020; no official code;
+configs/umct/README.md says which choices are ours)."""
 import time
 from typing import List, Optional, Sequence
 

@@ -5,8 +5,8 @@ loss (stage D), as plain functions of tensors.
 MARS: Jo, Yu, Kim, "MARS: Model-agnostic Biased Object Removal without
 Additional Supervision for Weakly-Supervised Semantic Segmentation", ICCV
 2023. The official repository has no method code; every function follows
-the paper's equations as transcribed in shared/methods/mars.md, whose
-section numbers the docstrings cite. Choices the paper leaves open are
+the paper's equations (Section 3, Eqs. 1-7), which the docstrings
+cite. Choices the paper leaves open are
 arguments, with the spec's recommended reading as the default.
 
 Conventions: ``C`` foreground classes, class 0 is background, labels are

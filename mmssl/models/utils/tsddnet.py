@@ -1,6 +1,7 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 """TSDDNet's class-label-guided candidate selection and ROI cropping
-(shared/methods/tsddnet.md, sections 2.2 and 3), as plain functions.
+(Wang et al., IEEE TMI 2024, arXiv 2306.06982; the rule is our choice,
+configs/tsddnet/README.md explains), as plain functions.
 
 The paper's abstract states *that* coarse manual ROIs are refined and
 pseudo-ROIs made for class-only images by a candidate selection guided by

@@ -1,8 +1,9 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 """UpCycling's feature-level operations, as plain functions.
 
-Spec ``shared/methods/upcycling.md``: sections 3 (hybrid pseudo labels),
-4 (F-GT, F-RoT) and 7 (the BEV version we build). Feature maps are BEV
+Hwang et al., ICCV 2023 (arXiv 2211.11950) name hybrid pseudo labels,
+F-GT and (v1 only) F-RoT; how each works here is our choice
+(configs/upcycling/README.md explains). Feature maps are BEV
 tensors ``(C, H, W)`` laid out like mmdet3d's ``PointPillarsScatter``
 output: row ``i`` is LiDAR y, column ``j`` is LiDAR x, cell ``(i, j)`` of a
 map with cell size ``(sx, sy)`` has its centre at
