@@ -85,8 +85,8 @@ def write_cifar10_jpeg(root, train_per_class=6, test_per_class=3):
 
 def shared_dataset(name: str):
     """A real dataset for tests: ``data/<name>`` in the repository (as a
-    user links it), else the team's shared copy beside the checkout;
-    skips the test, saying so, when neither exists."""
+    user links it; CI may instead provide a copy in a data folder beside
+    the checkout); skips the test, saying so, when neither exists."""
     import os.path as osp
 
     import pytest
@@ -95,5 +95,5 @@ def shared_dataset(name: str):
                  osp.join(osp.dirname(root), 'shared', 'data', name)):
         if osp.isdir(path):
             return path
-    pytest.skip(f'real dataset {name!r} not found: link it at data/{name} '
-                '(or a shared/data/ folder beside the checkout)')
+    pytest.skip(f'real dataset {name!r} not found: link it at '
+                f'data/{name}')

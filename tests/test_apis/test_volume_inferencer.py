@@ -2,7 +2,7 @@
 """The volume demo and inferencer: inference spacing from the config,
 modality and intensity window, the montage's legend, progress; and both
 on a real abdominal CT (TotalSegmentator's test files, skipped when
-``data/totalseg-ct`` or the shared copy is absent)."""
+``data/totalseg-ct`` is absent)."""
 import os
 import os.path as osp
 import subprocess

@@ -1,6 +1,7 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 """Box extraction (SAT's rule and MaxBoxAccV2's) and the WSOL metric, on
-the hand-made maps of shared/methods/sat.md."""
+hand-made maps, with the boxes the official code (github.com/wpy1999/SAT:
+evaluator.py, utils/func.py) gives on them."""
 import numpy as np
 import pytest
 import torch

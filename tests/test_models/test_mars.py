@@ -1,6 +1,6 @@
 # Copyright (c) mmssl contributors. All rights reserved.
-"""MARS's equations on the worked cases of shared/methods/mars.md
-(section 6), to 1e-5, and the K-means / selection helpers."""
+"""MARS's equations (Jo et al., ICCV 2023, Eqs. 1-7) on worked cases
+computed by hand from them, to 1e-5, and the K-means / selection helpers."""
 import pytest
 import torch
 

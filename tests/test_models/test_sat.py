@@ -1,7 +1,7 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 """SAT's loss terms, spatial-query attention and backbone, checked against
-the worked cases of shared/methods/sat.md (transcribed from the official
-code) and against mmseg's own layers."""
+worked cases computed with the official code (github.com/wpy1999/SAT:
+Model/SAT.py, train.py) and against mmseg's own layers."""
 import pytest
 import torch
 

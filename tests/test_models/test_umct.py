@@ -1,6 +1,7 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 """UMCT's view permutations, MC-dropout uncertainty and uncertainty-weighted
-fusion, on the worked case of shared/methods/umct.md (section 8)."""
+fusion, on a worked case computed by hand from the MC-variance fusion
+formula (confidence 1 / variance; Xia et al., MedIA 2020)."""
 import math
 
 import pytest
