@@ -182,9 +182,14 @@ def safe_torch_load(filename: str,
         raise CheckpointLoadError(
             f'checkpoint {filename} ({os.path.getsize(filename)} bytes) is '
             f'truncated or corrupt and cannot be read: {reason}') from None
+    except PermissionError:
+        raise
     except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError,
             IndexError, KeyError, TypeError, AttributeError, OverflowError,
-            struct.error) as e:
+            struct.error, OSError) as e:
+        # OSError: torch's zip reader on a truncated archive raises
+        # ``OSError: [Errno 22] Invalid argument`` (the file exists and
+        # opens, so it is the content, not the path).
         # A damaged pickle stream fails in the unpickler itself (e.g.
         # ``IndexError: pop from empty list``): the file is corrupt.
         size = os.path.getsize(filename)

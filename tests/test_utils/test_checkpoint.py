@@ -148,6 +148,22 @@ def test_truncated_checkpoint_gives_clear_error(tmp_path):
         safe_torch_load(str(tmp_path / 'missing.pth'))
 
 
+
+def test_any_prefix_of_a_checkpoint_is_a_clear_error(tmp_path):
+    """A short prefix of a large zip checkpoint (a copy cut off early) made
+    torch's zip reader raise a bare ``OSError: [Errno 22] Invalid
+    argument``."""
+    path = str(tmp_path / 'big.pth')
+    torch.save({'state_dict': {'w': torch.randn(200000)}}, path)
+    data = open(path, 'rb').read()
+    cut = str(tmp_path / 'cut.pth')
+    for n in (4, 100, 1000, 30000, len(data) // 2, len(data) - 10):
+        with open(cut, 'wb') as f:
+            f.write(data[:n])
+        with pytest.raises(CheckpointLoadError,
+                           match='cut.pth .* is truncated or corrupt'):
+            safe_torch_load(cut)
+
 def _random_bytes(seed, n=512, head=b''):
     rng = np.random.RandomState(seed)
     return head + rng.randint(0, 256, n, dtype=np.uint8).tobytes()
