@@ -11,6 +11,7 @@ CPU (``box_np_ops.points_in_rbbox``, not the CUDA-only
 ``points_in_boxes_*``). ``cam_instances`` (monocular 3D) and ground
 ``plane`` entries are not written.
 """
+import math
 import os
 import os.path as osp
 from typing import Dict, List, Optional, Sequence, Tuple, Union
@@ -118,6 +119,9 @@ def read_label(path: str) -> List[Dict]:
         except ValueError:
             raise ValueError(f'{path}, line {num}: non-numeric value in '
                              f'{line.strip()!r}') from None
+        if not all(math.isfinite(v) for v in vals):
+            raise ValueError(f'{path}, line {num}: NaN or Inf value in '
+                             f'{line.strip()!r}; labels must be finite')
         obj = dict(type=fields[0], truncated=vals[0], occluded=int(vals[1]),
                    alpha=vals[2], bbox=vals[3:7], dimensions=vals[7:10],
                    location=vals[10:13], rotation_y=vals[13])
@@ -151,6 +155,9 @@ def read_calib(path: str) -> Dict[str, np.ndarray]:
             except ValueError:
                 raise ValueError(f'{path}, line {num}: non-numeric value '
                                  f'in {key.strip()}') from None
+            if not np.isfinite(entries[key.strip()]).all():
+                raise ValueError(f'{path}, line {num}: NaN or Inf value '
+                                 f'in {key.strip()}')
     sizes = dict(P0=12, P1=12, P2=12, P3=12, R0_rect=9, Tr_velo_to_cam=12,
                  Tr_imu_to_velo=12)
     calib = {}

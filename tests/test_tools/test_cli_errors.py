@@ -222,14 +222,27 @@ def _tiny_kitti(root, label=_LABEL, calib_keys=tuple(_CALIB)):
     return str(root)
 
 
-@pytest.mark.parametrize('case', ['label', 'calib', 'layout'])
+@pytest.mark.parametrize('case', ['label', 'calib', 'layout', 'nan-occluded',
+                                  'nan-location', 'inf-calib'])
 def test_kitti_infos_bad_input_is_one_line(tmp_path, case):
     """A label line with missing fields, a calib without P2 and a folder
-    with neither ImageSets/ nor velodyne/ give one line, not a traceback."""
+    with neither ImageSets/ nor velodyne/ give one line, not a traceback.
+    A NaN label value gave 'cannot convert float NaN to integer' (occluded)
+    or was written into the infos and GT database (location)."""
     root = tmp_path / 'kitti'
+    fields = _LABEL.split()
     if case == 'label':
-        _tiny_kitti(root, label=' '.join(_LABEL.split()[:12]))
+        _tiny_kitti(root, label=' '.join(fields[:12]))
         needles = ('000000.txt, line 1: expected 15 fields', 'got 12')
+    elif case.startswith('nan-'):
+        fields[2 if case == 'nan-occluded' else 11] = 'nan'
+        _tiny_kitti(root, label=' '.join(fields))
+        needles = ('000000.txt, line 1: NaN or Inf value', 'finite')
+    elif case == 'inf-calib':
+        _tiny_kitti(root)
+        calib = root / 'training' / 'calib' / '000000.txt'
+        calib.write_text(calib.read_text().replace('P2: 1', 'P2: inf'))
+        needles = ('000000.txt, line 3: NaN or Inf value in P2',)
     elif case == 'calib':
         _tiny_kitti(root, calib_keys=[k for k in _CALIB if k != 'P2'])
         needles = ('calib', "000000.txt has no 'P2' entry")
