@@ -1,11 +1,12 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 """Turning exceptions into one-line messages for the command-line tools."""
 import difflib
+import errno
 import os
 import re
 import sys
 import traceback
-from typing import Callable, Iterable, List
+from typing import Callable, Iterable, List, Optional
 
 _NOT_IN_REGISTRY = re.compile(
     r'(?P<type>[\w.]+) is not in the (?P<scope>[\w]+)::(?P<name>[\w ]+) '
@@ -100,7 +101,34 @@ def one_line(exc: BaseException) -> str:
         # traceback into the message; its last line is the real error.
         return lines[-1].strip()
     first = lines[0] if lines else ''
+    if isinstance(exc, OSError) and exc.filename is None and \
+            exc.errno in _WRITE_ERRNOS:
+        where = _written_path(exc)
+        if where:
+            first += f' (while writing {where})'
     return f'{type(exc).__name__}: {first}' if first else type(exc).__name__
+
+
+# A write that fails at flush or close (disk full, quota) raises an OSError
+# without a filename; the path is a local of the frame that wrote it.
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO,
+                 errno.EROFS}
+
+
+def _written_path(exc: BaseException) -> Optional[str]:
+    """The path the innermost frame of ``exc`` with a ``file``,
+    ``filename``, ``path`` or ``f`` local was writing, or None."""
+    frames, tb = [], exc.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    for frame in reversed(frames):
+        for name in ('file', 'filename', 'filepath', 'path', 'f'):
+            value = frame.f_locals.get(name)
+            value = getattr(value, 'name', value)
+            if isinstance(value, (str, os.PathLike)) and str(value):
+                return str(value)
+    return None
 
 
 _LOGGING_FAILURES = set()

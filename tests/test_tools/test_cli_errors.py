@@ -340,3 +340,23 @@ def test_full_disk_logging_gives_one_warning_not_tracebacks(tmp_path):
     assert len(warnings) == 1 and '/dev/full' in warnings[0]
     assert 'error: OSError: [Errno 28] could not write work/iter_1.pth' \
         in proc.stderr
+
+
+@pytest.mark.skipif(not osp.exists('/dev/full'), reason='needs /dev/full')
+def test_full_disk_write_error_names_the_file(tmp_path):
+    """A write that fails at flush/close (mmengine's config dump or
+    scalars.json on a full disk) raises an OSError without a filename: the
+    one-line error used to be '[Errno 28] No space left on device' alone."""
+    script = tmp_path / 'tool.py'
+    script.write_text(
+        'import sys\n'
+        f'sys.path.insert(0, {ROOT!r})\n'
+        'from mmssl.utils.errors import run_cli\n'
+        'def dump(file):\n'
+        '    with open(file, "w") as f:\n'
+        '        f.write("x = 1\\n")\n'
+        'run_cli(lambda: dump("/dev/full"))\n')
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True,
+                          text=True, cwd=str(tmp_path))
+    _assert_one_line_error(proc, '[Errno 28] No space left on device',
+                           '(while writing /dev/full)')
