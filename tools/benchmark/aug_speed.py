@@ -249,4 +249,5 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    from mmssl.utils.errors import run_cli
+    run_cli(main)

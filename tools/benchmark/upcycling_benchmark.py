@@ -338,4 +338,5 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    main()
+    from mmssl.utils.errors import run_cli
+    run_cli(main)
