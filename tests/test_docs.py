@@ -67,3 +67,41 @@ def test_no_file_refers_outside_the_repository():
         if any(needle.encode() in text for needle in needles):
             offenders.append(rel)
     assert not offenders, f'files that mention {needles}: {offenders}'
+
+
+#: Prose that cites unpublished method notes ("the spec", "spec 3",
+#: "the spec's Eq. 2", "(spec)"): cite the paper or the official code
+#: instead, which users can read. Not a call such as
+#: ``module_from_spec(spec)``.
+NOTES_CITATION = re.compile(
+    r"\bthe spec\b|\bspec \d|\bspec's\b|(?<!\w)\(spec\)", re.IGNORECASE)
+
+
+def _notes_citations(text):
+    return [i for i, line in enumerate(text.splitlines(), 1)
+            if NOTES_CITATION.search(line)]
+
+
+def test_no_file_cites_unpublished_notes():
+    out = subprocess.run(
+        ['git', 'ls-files', '-z', '--', '*.md', '*.py', '*.yml'],
+        cwd=ROOT, capture_output=True, check=True)
+    this_file = osp.relpath(osp.abspath(__file__), ROOT)  # its examples
+    offenders = []
+    for rel in out.stdout.decode().split('\0'):
+        path = osp.join(ROOT, rel)
+        if not rel or rel == this_file or not osp.isfile(path):
+            continue
+        with open(path, encoding='utf-8', errors='replace') as f:
+            text = f.read()
+        offenders += [f'{rel}:{n}' for n in _notes_citations(text)]
+    assert not offenders, ('lines that cite the unpublished method notes '
+                           '(cite the paper or the official code):\n' +
+                           '\n'.join(offenders))
+
+
+def test_notes_citation_check_catches_the_forms():
+    text = ('as the spec says\nspec 3: T = 3\nthe Spec\'s Eq. 2\n'
+            'weights (spec)\nmodule_from_spec(spec)\nspec.loader\n'
+            'a specification\n')
+    assert _notes_citations(text) == [1, 2, 3, 4]

@@ -42,7 +42,7 @@ model = dict(
     bg_threshold=0.15,
     test_scales=(1.0, 0.5, 1.5, 2.0),  # IRNet make_cam
     test_flip=True,
-    # spec stage A's optional dense CRF of the seeds: dict() for IRNet's
+    # stage A's optional dense CRF of the seeds: dict() for IRNet's
     # crf_inference_label values (pip install pydensecrf2); off by default
     crf=None)
 train_dataloader = dict(

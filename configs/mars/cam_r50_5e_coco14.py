@@ -1,5 +1,5 @@
 # MARS stage A at paper scale on COCO 2014: the IRNet CAM recipe of
-# cam_r50_5e_voc12.py (the spec gives no COCO-specific values) with 80
+# cam_r50_5e_voc12.py (the paper gives no COCO-specific values) with 80
 # foreground classes, on train2014 with tags from the instance json.
 # Layout under data_root: train2014/, val2014/,
 # annotations/instances_{train,val}2014.json and, for seed mIoU,

@@ -6,7 +6,7 @@
 # multi-label soft margin loss; SGD without momentum (IRNet's
 # PolyOptimizer), lr 0.1 backbone / 1.0 classifier, weight decay 1e-4,
 # poly 0.9, batch 16, 5 epochs; CAMs at scales 1.0/0.5/1.5/2.0 with flips,
-# background threshold 0.15. The spec's main baseline is RS+EPM
+# background threshold 0.15. The paper's main baseline is RS+EPM
 # (ResNet-101), whose training code is unreleased; IRNet's CAM is the
 # "CAM classifier" the issue asks for.
 # ImageNet weights: torchvision's resnet50-19c8e357.pth (the same keys as
@@ -47,7 +47,7 @@ model = dict(
     bg_threshold=0.15,
     test_scales=(1.0, 0.5, 1.5, 2.0),
     test_flip=True,
-    # spec stage A's optional dense CRF of the seeds: dict() for IRNet's
+    # stage A's optional dense CRF of the seeds: dict() for IRNet's
     # crf_inference_label values (pip install pydensecrf2); off by default
     crf=None)
 train_dataloader = dict(

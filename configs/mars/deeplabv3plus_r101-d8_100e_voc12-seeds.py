@@ -2,11 +2,12 @@
 # pseudo labels given by label_dir (the stage-A seeds here: the baseline;
 # mars_deeplabv3plus_r101-d8_100e_voc12.py trains MARS on the debiased
 # labels). MARS's headline segmentation network: DeepLabV3+ on ResNet-101
-# (spec section 4); mmseg's DeepLabV3+ (vendored base) at output stride 8.
+# (the paper's Sec. 4.1); mmseg's DeepLabV3+ (vendored base) at output
+# stride 8.
 # The paper defers the recipe to its WSSS baseline (RS+EPM, whose
-# segmentation code is unreleased); the values here are the spec's
-# [sibling] ones (the authors' DHR train.py: SGD lr 1e-3 with 10x on the
-# head, momentum 0.9, wd 4e-5, poly 0.9, batch 16, crop 512, random
+# segmentation code is unreleased); the values here are those of the
+# authors' later DHR code (shjo-april/DHR, train.py: SGD lr 1e-3 with 10x
+# on the head, momentum 0.9, wd 4e-5, poly 0.9, batch 16, crop 512, random
 # rescale 0.5-2.0, flip, colour jitter, 100 epochs = 66,100 iterations),
 # unverified for MARS. Deviations: single-scale inference without CRF
 # (the paper: multi-scale + CRF), no auxiliary head.

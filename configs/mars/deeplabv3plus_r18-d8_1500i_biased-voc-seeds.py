@@ -10,9 +10,10 @@
 # (MARS: ResNet-101, ImageNet weights), ASPP dilations (1, 2, 4, 6) for the
 # 12x12 stride-8 maps of 96-pixel images (mmseg: (1, 12, 24, 36) at 512),
 # no auxiliary head (MARS's only loss is the segmentation CE). Schedule:
-# the spec's [sibling] recipe (DHR train.py: SGD momentum 0.9, wd 4e-5,
-# poly 0.9; random rescale, crop, flip) at lr 0.01 (DHR 1e-3 with ImageNet
-# weights; from scratch needs more), batch 8, 1,500 iterations.
+# the authors' later DHR recipe (shjo-april/DHR, train.py: SGD momentum
+# 0.9, wd 4e-5, poly 0.9; random rescale, crop, flip) at lr 0.01 (DHR
+# 1e-3 with ImageNet weights; from scratch needs more), batch 8, 1,500
+# iterations.
 _base_ = [
     '../_base_/models/mmseg_deeplabv3plus_r50-d8.py',
     '../_base_/datasets/biased_voc_wsss.py',

@@ -8,9 +8,10 @@
 # test_evaluator.output_dir=<seed_dir>) and the stage-B network
 # (uss_simclr_r18-d8_1k_biased-voc.py), and writing <debiased_dir>/*.png
 # for stage D. Every directory can be overridden on the command line.
-# Spec defaults (section 4): K_fg = K_bg = 2, alpha = 0.40, Eq. 1's mean
+# The paper's defaults (Sec. 4.1): K_fg = K_bg = 2, alpha = 0.40, Eq. 1's mean
 # distance to all background centroids (own image included, as Eq. 1);
-# no CRF, so M = [M^ > 0.5] (spec section 3, step 7); features
+# no CRF, so M = [M^ > 0.5] (our binarisation of Eq. 4's map without the
+# paper's CRF, Sec. 3.3); features
 # L2-normalised only through the cosine similarities; K-means with
 # k-means++ and 30 Lloyd iterations ([inferred]: the paper names neither).
 _base_ = ['./uss_simclr_r18-d8_1k_biased-voc.py']

@@ -1,5 +1,5 @@
 # MARS stages B and C at paper scale on VOC 2012 train_aug: STEGO on a
-# self-supervised DINO ViT-B/8 (spec section 2) gives the per-pixel
+# self-supervised DINO ViT-B/8 (the paper's USS stage) gives the per-pixel
 # features, then K-means, the debiased centroids and the label edit.
 #   python tools/mars/extract_features.py \
 #       configs/mars/mars-debias_stego-vitb8_voc12.py
@@ -12,7 +12,7 @@
 # as a plain state dict with STEGO's names (cluster1.0.weight, ...;
 # configs/mars/README.md shows how). With stego_checkpoint=None the DINO
 # patch features are used directly.
-# Spec defaults as the CPU config: K_fg = K_bg = 2, alpha 0.40, Eq. 1's
+# The paper's defaults as the CPU config: K_fg = K_bg = 2, alpha 0.40, Eq. 1's
 # mean distance, M = [M^ > 0.5] without CRF (the paper: CRF). Features are
 # stored as float16 at stride 8 (70-d STEGO codes: about 0.3 MB per VOC
 # image; 768-d DINO features would be ten times more).

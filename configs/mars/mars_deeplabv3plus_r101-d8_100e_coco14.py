@@ -1,5 +1,5 @@
 # MARS stage D at paper scale on COCO 2014 (81 classes): the VOC recipe of
-# mars_deeplabv3plus_r101-d8_100e_voc12.py (the spec gives one setting
+# mars_deeplabv3plus_r101-d8_100e_voc12.py (the paper gives one setting
 # for both datasets) on train2014 pseudo labels, evaluated on val2014
 # (semantic masks from tools/data/coco_semantic_masks.py). 100 epochs of
 # 82,783 images at batch 16 = 517,400 iterations; complementing from the

@@ -1,7 +1,8 @@
 # MARS stage D at paper scale on VOC 2012: the network and recipe of
 # deeplabv3plus_r101-d8_100e_voc12-seeds.py trained on the debiased labels
 # with the EMA teacher and the certainty-weighted CE (Eqs. 6-7). EMA
-# momentum 0.999 (the spec's [sibling] DHR value); complementing from the
+# momentum 0.999 (the value of the authors' later DHR code,
+# shjo-april/DHR); complementing from the
 # end of the first epoch (661 iterations; the paper does not say when it
 # starts); literal Eq. 6; teacher restricted to the image's classes; no
 # online CRF (the paper's R is a CRF; an optional refinement here).

@@ -1,14 +1,14 @@
 # MARS stage D at CPU scale: the same DeepLabV3+ and schedule as the
 # baseline (deeplabv3plus_r18-d8_1500i_biased-voc-seeds.py), trained on
 # the debiased labels of stage C with the EMA teacher filling the removed
-# pixels and the certainty-weighted CE (Eqs. 6-7; spec section 3).
+# pixels and the certainty-weighted CE (the paper's Eqs. 6-7, Sec. 3.4).
 #   python tools/train.py \
 #       configs/mars/mars_deeplabv3plus_r18-d8_1500i_biased-voc.py \
 #       --cfg-options train_dataloader.dataset.label_dir=<debiased dir>
-# Spec defaults: literal Eq. 6 (max over the image's foreground classes),
+# Defaults: literal Eq. 6 (max over the image's foreground classes),
 # teacher argmax restricted to the image's classes, mean over valid
 # pixels. Not stated by the paper, chosen here: EMA momentum 0.99 (DHR's
-# 0.999 [sibling] would leave the teacher near its initialisation over
+# 0.999 (shjo-april/DHR) would leave the teacher near its initialisation over
 # 1,500 iterations), complementing from iteration 300 (removed pixels are
 # ignored before; the teacher starts from random weights), no CRF, the
 # teacher predicts at test time.

@@ -1,6 +1,6 @@
 # MARS stage B at CPU scale: the frozen per-pixel features. MARS uses STEGO
-# on a self-supervised DINO ViT-B (spec section 2); on this machine there
-# are no DINO weights, so a small network is trained self-supervised on
+# on a self-supervised DINO ViT-B (the paper's USS stage); on this machine
+# there are no DINO weights, so a small network is trained self-supervised on
 # the benchmark's own training images (labels and tags unused) and its
 # feature map (stride 8, before pooling) gives the per-pixel features.
 #   python tools/train.py configs/mars/uss_simclr_r18-d8_1k_biased-voc.py

@@ -7,7 +7,7 @@
 #       configs/tsddnet/faster-rcnn_r18_fpn_40e_busi-cpu-stage1.py
 # The network and schedule of the synthetic CPU benchmark
 # (faster-rcnn_r18_fpn_40e_synthetic-bus-stage1.py): the same deviations
-# from the spec's paper scale (faster-rcnn_r50_fpn_12e_busi-stage1.py:
+# from the [inferred] paper scale (faster-rcnn_r50_fpn_12e_busi-stage1.py:
 # ImageNet ResNet-50, 256-channel FPN, 12 epochs, short side 512), all for
 # a 2-core CPU: ResNet-18 from scratch (no downloads), 64-channel
 # FPN/RPN/RoI features and a 256-wide box head, fewer proposals, 40 epochs
@@ -29,13 +29,13 @@ model = dict(
     rpn_head=dict(in_channels=64, feat_channels=64),
     roi_head=dict(
         bbox_roi_extractor=dict(out_channels=64),
-        # spec 2.2: detection is localisation only ("lesion")
+        # [inferred]: detection is localisation only ("lesion")
         bbox_head=dict(in_channels=64, fc_out_channels=256, num_classes=1)),
     train_cfg=dict(
         rpn_proposal=dict(nms_pre=1000, max_per_img=300),
         rcnn=dict(sampler=dict(num=128))),
     test_cfg=dict(rpn=dict(nms_pre=500, max_per_img=300)))
-# spec 4: SGD momentum 0.9, wd 1e-4, lr 0.01 for batch 8; step decay
+# [inferred]: SGD momentum 0.9, wd 1e-4, lr 0.01 for batch 8; step decay
 optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=1e-4),

@@ -17,9 +17,9 @@ model = dict(
     backbone=dict(init_cfg=dict(type='Pretrained',
                                 checkpoint='checkpoints/'
                                 'resnet50-19c8e357.pth')),
-    # spec 2.2: detection is localisation only ("lesion")
+    # [inferred]: detection is localisation only ("lesion")
     roi_head=dict(bbox_head=dict(num_classes=1)))
-# spec 4: SGD momentum 0.9, wd 1e-4, lr 0.01 for batch 8, 12 epochs
+# [inferred]: SGD momentum 0.9, wd 1e-4, lr 0.01 for batch 8, 12 epochs
 optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=1e-4))

@@ -7,7 +7,7 @@
 # Validation crops the test images' mask boxes (ROI-given diagnosis).
 # As the synthetic benchmark's lesion-cls_r18_50e_synthetic-bus-stage1.py
 # (ResNet-18 from scratch, 64 px crops, Adam 1e-3, 50 epochs) instead of
-# the spec's ImageNet ResNet-50 on 224 px crops with Adam 1e-4
+# the paper-scale [inferred] ImageNet ResNet-50 on 224 px crops with Adam 1e-4
 # (lesion-cls_r50_50e_busi-stage1.py), for a 2-core CPU; images as in
 # busi-cpu_fold0.py.
 _base_ = [
@@ -19,7 +19,7 @@ model = {{_base_.lesion_classifier}}
 optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='Adam', lr=1e-3, weight_decay=1e-4))
-max_epochs = 50  # spec 4: classifier 50 epochs
+max_epochs = 50  # [inferred]: classifier 50 epochs
 param_scheduler = [
     dict(type='CosineAnnealingLR', by_epoch=True, begin=0, end=max_epochs,
          T_max=max_epochs),

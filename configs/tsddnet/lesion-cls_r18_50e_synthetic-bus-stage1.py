@@ -5,7 +5,7 @@
 #   python tools/train.py \
 #       configs/tsddnet/lesion-cls_r18_50e_synthetic-bus-stage1.py
 # Validation crops the exact lesion box (ROI-given diagnosis).
-# Deviations from the spec's paper-scale defaults (ResNet-50 pretrained,
+# Deviations from the paper-scale [inferred] defaults (ResNet-50 pretrained,
 # 224 px crops, Adam 1e-4, 50 epochs), for a 2-core CPU: ResNet-18 from
 # scratch (no downloads), 64 px crops, Adam 1e-3 (from scratch).
 _base_ = [
@@ -17,7 +17,7 @@ model = {{_base_.lesion_classifier}}
 optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='Adam', lr=1e-3, weight_decay=1e-4))
-max_epochs = 50  # spec 4: classifier 50 epochs
+max_epochs = 50  # [inferred]: classifier 50 epochs
 param_scheduler = [
     dict(type='CosineAnnealingLR', by_epoch=True, begin=0, end=max_epochs,
          T_max=max_epochs),

@@ -3,7 +3,7 @@
 # detector and classifier
 # (faster-rcnn_r18_fpn_40e_busi-cpu-stage1.py,
 # lesion-cls_r18_50e_busi-cpu-stage1.py), self-distillation alpha 0.5,
-# T 3, beta 0.01 (spec 3), trained on every benign/malignant training image
+# T 3, beta 0.01 ([inferred]), trained on every benign/malignant training image
 # of fold 0: the manual boxes after selection, accepted pseudo boxes and
 # class-only images. Stage 1 alone, naive pseudo boxes and the full method
 # are the arms of configs/tsddnet/README.md, given by --cfg-options as in
@@ -14,7 +14,7 @@
 #       --split-file data/busi_coco/fold0_train_box20_seed0.json \
 #       --out data/busi_coco/fold0_train_selected.json [--naive]
 #   python tools/train.py configs/tsddnet/tsddnet_r18_fpn_6e_busi-cpu.py
-# Deviations from the spec's stage 2 (SGD lr 0.005, 24 epochs,
+# Deviations from the paper-scale [inferred] stage 2 (SGD lr 0.005, 24 epochs,
 # tsddnet_r50_fpn_24e_busi.py): the stage-1 CPU networks and 6 epochs, as
 # the synthetic benchmark's tsddnet_r18_fpn_6e_synthetic-bus.py (~517
 # training images, initialised from stage 1).
@@ -29,11 +29,11 @@ model = dict(
     classifier={{_base_.lesion_classifier}},
     num_classes=2,
     fusion=True,
-    det_channels=1024,  # spec 2.2: f_det = FC 1024 on the RoIAlign features
+    det_channels=1024,  # [inferred]: f_det = FC 1024 on the RoIAlign features
     fuse_channels=512,  # [inferred] width of the fusion MLP's hidden layer
-    alpha=0.5,  # spec 3: distillation weight
-    temperature=3.,  # spec 3: T = 3
-    hint_weight=0.01)  # spec 3: beta of the feature hints
+    alpha=0.5,  # [inferred]: distillation weight
+    temperature=3.,  # [inferred]: T = 3
+    hint_weight=0.01)  # [inferred]: beta of the feature hints
 train_dataloader = dict(
     dataset=dict(
         # written by tools/tsddnet/select_candidates.py
@@ -55,7 +55,7 @@ val_evaluator = [
     dict(type='DiagnosisMetric'),
 ]
 test_evaluator = val_evaluator
-# spec 4: stage 2 SGD lr 0.005
+# [inferred]: stage 2 SGD lr 0.005
 optim_wrapper = dict(optimizer=dict(lr=0.005))
 max_epochs = 6
 param_scheduler = [

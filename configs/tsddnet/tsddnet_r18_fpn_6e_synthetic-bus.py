@@ -9,7 +9,8 @@
 #   python tools/train.py \
 #       configs/tsddnet/tsddnet_r18_fpn_6e_synthetic-bus.py
 # Initialised from the stage-1 networks (load_from: the merged checkpoint
-# select_candidates.py writes). Deviations from the spec's defaults (SGD lr
+# select_candidates.py writes). Deviations from our [inferred] paper-scale
+# defaults (SGD lr
 # 0.005, 24 epochs, ResNet-50): the stage-1 CPU networks, 6 epochs (600
 # images, initialised from stage 1).
 _base_ = [
@@ -23,11 +24,11 @@ model = dict(
     classifier={{_base_.lesion_classifier}},
     num_classes=2,
     fusion=True,
-    det_channels=1024,  # spec 2.2: f_det = FC 1024 on the 7x7x256 RoIAlign
+    det_channels=1024,  # [inferred]: f_det = FC 1024 on the 7x7x256 RoIAlign
     fuse_channels=512,  # [inferred] width of the fusion MLP's hidden layer
-    alpha=0.5,  # spec 3: distillation weight
-    temperature=3.,  # spec 3: T = 3
-    hint_weight=0.01)  # spec 3: beta of the feature hints
+    alpha=0.5,  # [inferred]: distillation weight
+    temperature=3.,  # [inferred]: T = 3
+    hint_weight=0.01)  # [inferred]: beta of the feature hints
 train_dataloader = dict(
     dataset=dict(
         # written by tools/tsddnet/select_candidates.py
@@ -53,7 +54,7 @@ test_evaluator = [
          ann_file='data/synthetic_bus/annotations/test.json', metric='bbox'),
     dict(type='DiagnosisMetric'),
 ]
-# spec 4: stage 2 SGD lr 0.005
+# [inferred]: stage 2 SGD lr 0.005
 optim_wrapper = dict(optimizer=dict(lr=0.005))
 max_epochs = 6
 param_scheduler = [

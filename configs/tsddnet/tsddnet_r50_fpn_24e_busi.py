@@ -20,11 +20,11 @@ model = dict(
     classifier={{_base_.lesion_classifier}},
     num_classes=2,
     fusion=True,
-    det_channels=1024,  # spec 2.2: f_det = FC 1024 on the 7x7x256 RoIAlign
+    det_channels=1024,  # [inferred]: f_det = FC 1024 on the 7x7x256 RoIAlign
     fuse_channels=512,  # [inferred] width of the fusion MLP's hidden layer
-    alpha=0.5,  # spec 3: distillation weight
-    temperature=3.,  # spec 3: T = 3
-    hint_weight=0.01)  # spec 3: beta of the feature hints
+    alpha=0.5,  # [inferred]: distillation weight
+    temperature=3.,  # [inferred]: T = 3
+    hint_weight=0.01)  # [inferred]: beta of the feature hints
 train_dataloader = dict(
     dataset=dict(
         # written by tools/tsddnet/select_candidates.py
@@ -44,7 +44,7 @@ val_evaluator = [
     dict(type='DiagnosisMetric'),
 ]
 test_evaluator = val_evaluator
-# spec 4: stage 2 SGD lr 0.005, 24 epochs
+# [inferred]: stage 2 SGD lr 0.005, 24 epochs
 optim_wrapper = dict(optimizer=dict(lr=0.005))
 max_epochs = 24
 param_scheduler = [

@@ -1,7 +1,7 @@
 # UMCT on LiTS (131 liver CTs with liver and tumour labels; the MSD's
 # Task03_Liver holds the same volumes in the MSD layout, labels 0
-# background, 1 liver, 2 tumour) with about 10 % labels. The spec records
-# LiTS semi-supervised runs at 10 % / 20 % labels but no split (section 6):
+# background, 1 liver, 2 tumour) with about 10 % labels. The papers report
+# LiTS semi-supervised runs at 10 % / 20 % labels but no split:
 # our choice, cases 0-104 train (10 labeled + 95 unlabeled) and 105-130
 # test, and the LiTS HU window [-200, 250] (section 6). Everything else as
 # the NIH pancreas config. Not run here (no GPU).

@@ -1,11 +1,12 @@
 # UMCT on NIH Pancreas-CT with 10 % labels (6 labeled + 56 unlabeled of
-# the 62 training volumes, 20 test volumes), the spec's main setting:
+# the 62 training volumes, 20 test volumes), the MedIA paper's main setting
+# (as third-party notes give it):
 # 3 views, lambda_cot 0.2, K = 8 MC-dropout samples, stage 1 = 20k
 # supervised iterations with SGD 7e-3 (momentum 0.9, wd 4e-5), stage 2 =
 # 5k co-training iterations at a constant 1e-3, batch 4 + 16 patches of
 # 96^3, sliding-window inference (96^3, overlap 0.5, Gaussian) and mean
 # fusion of the views. Network: AsymUNet3D (3x3x1 encoder, widths 32-256)
-# instead of the paper's ImageNet-inflated ResNet-18 (spec section 3).
+# instead of the paper's ImageNet-inflated ResNet-18.
 # Paper (MedIA, via a third-party summary; not reproduced here, no GPU):
 # 3-view UMCT about 75.6 % Dice, 6-view 77.87 %, supervised 66.75 %.
 _base_ = [

@@ -1,6 +1,7 @@
 # UMCT at CPU scale on the phantom benchmark: 2 labeled + 8 unlabeled
 # training volumes, 3 views (axial, coronal, sagittal permutations), one
-# AsymUNet3D per view. From the spec (sections 2-5): 3x3x1 encoder kernels,
+# AsymUNet3D per view. As in the full-scale configs (configs/umct/README.md
+# says which values are the papers' and which are ours): 3x3x1 encoder kernels,
 # 0.5 CE + 0.5 soft Dice, MC-dropout variance -> confidence 1/(U + 1e-6),
 # soft fused pseudo labels from the other views, lambda_cot 0.2, SGD
 # 7e-3 (stage 1) then constant 1e-3 (stage 2), sliding-window inference
@@ -9,7 +10,8 @@
 # (the same 4:1 ratio; 300 in all was too short to learn the lesion),
 # 32^3 patches and batch 2 + 4 instead of 96^3 and 4 + 16, widths
 # (8, 16, 32), K = 4 MC samples instead of 8-10, no ImageNet-pretrained
-# ResNet-18 encoder (spec section 3's reimplementation clause).
+# ResNet-18 encoder (an asymmetric 3-D U-Net keeps the n x n x 1 kernels
+# that give the views their diversity).
 _base_ = [
     '../_base_/datasets/phantom_msd.py',
     '../_base_/schedules/umct_sgd_2stage.py',

@@ -1,5 +1,5 @@
-# The raw-point analogue of UpCycling (benchmark arm B2; ours, not in the
-# spec): the raw-point mean teacher of arm B plus GT sampling into the
+# The raw-point analogue of UpCycling (benchmark arm B2; our addition):
+# the raw-point mean teacher of arm B plus GT sampling into the
 # unlabeled scenes, so that it gets what F-GT gives UpCycling: the points
 # of labeled objects (the labeled-only GT database, as stage 1 samples)
 # pasted at their own position and yaw where they do not overlap a teacher

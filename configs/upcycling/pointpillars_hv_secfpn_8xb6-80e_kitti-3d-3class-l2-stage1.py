@@ -1,7 +1,7 @@
 # Paper scale, stage 1 / supervised only: mmdet3d's PointPillars KITTI
 # 3-class model (vendored unchanged) on the labeled 2 % of KITTI train,
-# pre-trained 80 epochs with the labeled scenes repeated 5x (spec 5:
-# 3DIoUMatch-PVRCNN's pre-train length and repeat; the paper's own are
+# pre-trained 80 epochs with the labeled scenes repeated 5x
+# (3DIoUMatch-PVRCNN's pre-train length and repeat; the paper's own are
 # not known). Optimizer and one-cycle schedule: mmdet3d's cyclic-40e
 # (AdamW lr 0.0018 for 8 GPUs x 6, betas (0.95, 0.99), wd 0.01, clip 10),
 # stretched to 80 epochs. Needs a GPU (configs/upcycling/README.md).

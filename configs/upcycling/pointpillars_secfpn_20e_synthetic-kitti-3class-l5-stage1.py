@@ -1,14 +1,14 @@
 # UpCycling stage 1 = the supervised-only arm: PointPillars trained on the
 # labeled 5 % of the synthetic KITTI-layout train scenes (raw points, GT
 # sampling from the labeled split only). Its front end is then frozen and
-# exported (tools/upcycling/export_features.py); spec 3 step 1.
+# exported (tools/upcycling/export_features.py).
 #   python tools/train.py configs/upcycling/\
 #       pointpillars_secfpn_20e_synthetic-kitti-3class-l5-stage1.py
 # Schedule: mmdet3d's PointPillars KITTI one (AdamW, betas (0.95, 0.99),
 # wd 0.01, grad clip 10: schedules/cyclic-40e.py) with lr 1e-3 (its 0.0018
 # is for batch 48; we use batch 4) and a cosine decay instead of the
 # one-cycle, 20 epochs of the 40 labeled scenes repeated 5x (3DIoUMatch's
-# labeled repeat, spec 5); CPU scale.
+# labeled repeat); CPU scale.
 _base_ = [
     '../_base_/models/pointpillars_synthetic-kitti.py',
     '../_base_/datasets/synthetic_kitti-3class.py',

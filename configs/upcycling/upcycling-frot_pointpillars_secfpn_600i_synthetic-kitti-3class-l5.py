@@ -1,4 +1,4 @@
-# UpCycling + F-RoT (spec 4, named in the arXiv v1 abstract only; its
+# UpCycling + F-RoT (named in the arXiv v1 abstract only; its
 # mechanics are not known): after F-GT, an exact y flip (p 0.5) and a small
 # bilinear rotation U(-pi/8, pi/8) [C] of the feature maps and the hybrid
 # labels alike. On the synthetic benchmark it beats the ICCV recipe on

@@ -1,6 +1,6 @@
-# Paper scale UpCycling on KITTI, 3 classes, labeled 2 % (spec 5), cut
-# after the pillar scatter, F-GT + hybrid labels. Needs a GPU; the commands
-# and GPU notes are in configs/upcycling/README.md:
+# Paper scale UpCycling on KITTI, 3 classes, labeled 2 % (as
+# 3DIoUMatch-PVRCNN), cut after the pillar scatter, F-GT + hybrid labels.
+# Needs a GPU; the commands and GPU notes are in configs/upcycling/README.md:
 #   S1=pointpillars_hv_secfpn_8xb6-80e_kitti-3d-3class-l2-stage1
 #   UP=upcycling_pointpillars_hv_secfpn_8xb2-27k_kitti-3d-3class-l2
 #   bash tools/dist_train.sh configs/upcycling/$S1.py 8
@@ -12,18 +12,18 @@ stage1_work_dir = 'work_dirs/pointpillars_hv_secfpn_8xb6-80e_kitti-3d-3class-l2-
 feature_dir = 'work_dirs/upcycling_features/kitti_l0.02_s0'
 model = dict(
     type='mmssl.UpCycling',
-    # spec 7 [C]: the front end ends at the pillar scatter (the 64-channel
+    # our choice: the front end ends at the pillar scatter (the 64-channel
     # pillar map is stored; the 2D backbone is trained on it, as SECOND's
-    # BEV backbone is after its 3D extractor, spec 2). 'backbone' stores
+    # BEV backbone is after its 3D extractor). 'backbone' stores
     # the three SECOND stage maps instead (the README's ablation D3: worse)
     split='scatter',
     semi_train_cfg=dict(
         unlabeled_input='features',
-        # spec 3 [C]: unlabeled loss weight 1 (3DIoUMatch)
+        # our choice: unlabeled loss weight 1 (3DIoUMatch)
         unlabeled_weight=1.0,
-        # spec 3: 3DIoUMatch's EMA decay 0.999
+        # 3DIoUMatch's EMA decay 0.999
         ema_momentum=0.001,
-        # spec 3: 3DIoUMatch's class-score threshold 0.4 (Ped, Cyc, Car);
+        # 3DIoUMatch's class-score threshold 0.4 (Ped, Cyc, Car);
         # PointPillars has no IoU branch, so no IoU filter (deviation)
         score_thr=(0.4, 0.4, 0.4),
         # not in the abstracts (ours, ablation D1-D4 of the README): no
@@ -31,16 +31,16 @@ model = dict(
         ignore_score_thr=None,
         fgt=dict(
             bank_file=feature_dir + '/fgt_bank.pth',
-            # spec 4: OpenPCDet's KITTI database sampling, PV-RCNN config
+            # OpenPCDet's KITTI database sampling, PV-RCNN config
             # (Ped 10, Cyc 10, Car 15), minus the pseudo labels present
             sample_counts=(10, 10, 15),
-            # spec 7: collision check against teacher boxes of score >= 0.1
+            # ours: collision check against teacher boxes of score >= 0.1
             collision_score_thr=0.1),
         # feature_aug is left at its default None: the ICCV version names
         # F-GT only; F-RoT is the feature_aug=dict(type='frot') ablation
     ))
 # the vehicle side (tools/upcycling/export_features.py): which scenes to
-# export and the labeled scenes of the F-GT bank (spec 4: 1-cell margin)
+# export and the labeled scenes of the F-GT bank (1-cell margin)
 export = dict(
     out_dir=feature_dir,
     margin_cells=1,
@@ -77,7 +77,7 @@ export = dict(
         filter_empty_gt=False,
         metainfo={{_base_.metainfo}},
         box_type_3d='LiDAR'))
-# spec 3/5: 3DIoUMatch's 1 labeled + 1 unlabeled scene per GPU (8 GPUs)
+# 3DIoUMatch-PVRCNN's 1 labeled + 1 unlabeled scene per GPU (8 GPUs)
 train_dataloader = dict(
     _delete_=True,
     batch_size=2,
@@ -92,7 +92,7 @@ train_dataloader = dict(
         unlabeled=dict(type='BEVFeatureDataset', feature_dir=feature_dir)))
 # starts from stage 1 (student and teacher)
 load_from = stage1_work_dir + '/epoch_80.pth'
-# spec 5: 3DIoUMatch's 60 SSL epochs; one epoch = the ~3640 unlabeled
+# 3DIoUMatch-PVRCNN's 60 SSL epochs; one epoch = the ~3640 unlabeled
 # scenes once at 8 GPUs x 1 = 455 iterations
 max_iters = 27300
 # the unknown SSL schedule [C]: stage 1's AdamW at lr 0.0018, cosine decay

@@ -17,20 +17,20 @@ stage1_work_dir = 'work_dirs/pointpillars_secfpn_20e_synthetic-kitti-3class-l5-s
 feature_dir = 'work_dirs/upcycling_features/synthetic-kitti_l0.05_s0'
 model = dict(
     type='mmssl.UpCycling',
-    # spec 7 [C]: the front end ends at the pillar scatter (the 32-channel
+    # our choice: the front end ends at the pillar scatter (the 32-channel
     # pillar map is stored; the 2D backbone is trained on it, as SECOND's
-    # BEV backbone is after its 3D extractor, spec 2). 'backbone' stores
+    # BEV backbone is after its 3D extractor). 'backbone' stores
     # the three SECOND stage maps instead (the README's ablation D3: worse)
     split='scatter',
     semi_train_cfg=dict(
         unlabeled_input='features',
-        # spec 3 [C]: unlabeled loss weight 1 (3DIoUMatch)
+        # our choice: unlabeled loss weight 1 (3DIoUMatch)
         unlabeled_weight=1.0,
-        # spec 3: 3DIoUMatch's EMA decay 0.999 is for 60 epochs x 3712
+        # 3DIoUMatch's EMA decay 0.999 is for 60 epochs x 3712
         # scenes; at 600 CPU iterations the teacher would barely move, so
         # 0.99 (deviation, CPU scale)
         ema_momentum=0.01,
-        # spec 3: 3DIoUMatch's class-score threshold 0.4 (Ped, Cyc, Car);
+        # 3DIoUMatch's class-score threshold 0.4 (Ped, Cyc, Car);
         # PointPillars has no IoU branch, so no IoU filter (deviation)
         score_thr=(0.4, 0.4, 0.4),
         # not in the abstracts (ours, ablation D1-D4 of the README): no
@@ -38,16 +38,16 @@ model = dict(
         ignore_score_thr=None,
         fgt=dict(
             bank_file=feature_dir + '/fgt_bank.pth',
-            # spec 4: OpenPCDet's KITTI database sampling, PV-RCNN config
+            # OpenPCDet's KITTI database sampling, PV-RCNN config
             # (Ped 10, Cyc 10, Car 15), minus the pseudo labels present
             sample_counts=(10, 10, 15),
-            # spec 7: collision check against teacher boxes of score >= 0.1
+            # ours: collision check against teacher boxes of score >= 0.1
             collision_score_thr=0.1),
         # feature_aug is left at its default None: the ICCV version names
         # F-GT only; F-RoT is the feature_aug=dict(type='frot') ablation
     ))
 # the vehicle side (tools/upcycling/export_features.py): which scenes to
-# export and the labeled scenes of the F-GT bank (spec 4: 1-cell margin)
+# export and the labeled scenes of the F-GT bank (1-cell margin)
 export = dict(
     out_dir=feature_dir,
     margin_cells=1,
@@ -84,7 +84,7 @@ export = dict(
         filter_empty_gt=False,
         metainfo={{_base_.metainfo}},
         box_type_3d='LiDAR'))
-# spec 3 [C]: batches of labeled and unlabeled scenes 1:1
+# our choice: batches of labeled and unlabeled scenes 1:1
 train_dataloader = dict(
     _delete_=True,
     batch_size=4,

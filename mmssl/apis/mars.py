@@ -138,7 +138,7 @@ def debias_dataset(dataset,
                    log_interval: int = 200) -> Dict:
     """Stage C over a dataset: per-image K-means of the seed regions, the
     debiased centroid of each class (Eqs. 1-3), the score map (Eq. 4)
-    thresholded at ``threshold`` (the spec's no-CRF binarisation), and the
+    thresholded at ``threshold`` (our no-CRF binarisation), and the
     label edit (Eq. 5), written as PNGs; ``centroids.npy`` and
     ``selection.json`` record what was chosen.
 

@@ -21,7 +21,8 @@ from mmssl.models.utils.tsddnet import (
 from mmssl.utils.checkpoint import checkpoint_state_dict
 from mmssl.utils.progress import track
 
-#: The spec's selection defaults (2.2 step 3-5 and the summary in 3).
+#: Our [inferred] selection defaults (candidate generation, score and
+#: acceptance thresholds).
 SELECTION_DEFAULTS = dict(
     min_det_iou=0.3,  # detections joining a manual box's candidates
     top_k=5,  # detections per class-only image
@@ -68,7 +69,7 @@ def select_candidates(model,
                       jitter: Optional[dict] = None,
                       fold_classifiers: Optional[list] = None,
                       **selection) -> Dict:
-    """Refine the manual boxes and make pseudo boxes (spec 2.2 steps 3-5)
+    """Refine the manual boxes and make pseudo boxes (class-guided selection)
     and write the updated COCO json (:func:`write_bus_coco`).
 
     For an image with a manual box, candidates are the box, its jitters
@@ -77,7 +78,7 @@ def select_candidates(model,
     class-only image, the top detections and their jitters, ranked by
     ``p_Cls(y | c) * score_Det(c) ** gamma``
     (:func:`~mmssl.models.utils.tsddnet.select_pseudo_box`). With
-    ``naive`` (the spec's baseline B2) manual boxes are kept and a
+    ``naive`` (the benchmark's baseline B2) manual boxes are kept and a
     class-only image takes its top-1 detection when it scores at least
     ``score_thr``, without class guidance.
 

@@ -1,7 +1,7 @@
 # Copyright (c) mmssl contributors. All rights reserved.
-"""IOMatch: the worked check cases of the IOMatch method spec (section
-8), computed with the official ``ce_loss``, ``mb_sup_loss`` and
-``consistency_loss``; tolerance 1e-5 on the 6-decimal spec values."""
+"""IOMatch: worked check cases computed with the official code's
+(``nukezil/IOMatch``) ``ce_loss``, ``mb_sup_loss`` and
+``consistency_loss``; tolerance 1e-5 on the 6-decimal reference values."""
 import pytest
 import torch
 import torch.nn.functional as F

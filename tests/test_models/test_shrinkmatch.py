@@ -1,6 +1,6 @@
 # Copyright (c) mmssl contributors. All rights reserved.
-"""ShrinkMatch: the worked check cases of the ShrinkMatch method spec
-(section 6), from a faithful transcription of the official ``shrink_loss``
+"""ShrinkMatch: worked check cases from a faithful transcription of the
+official code's (``LiheYoung/ShrinkMatch``) ``shrink_loss``
 (CIFAR/ImageNet) and ``consistency_loss_with_shrink`` (STL-10)."""
 import pytest
 import torch

@@ -1,6 +1,7 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 """TSDDNet's candidate generation, ranking and selection on hand-made
-detections and classifier probabilities (spec 2.2, steps 3-5)."""
+detections and classifier probabilities (our reconstruction of the
+class-guided candidate selection)."""
 import pytest
 import torch
 

@@ -1,5 +1,5 @@
 # Copyright (c) mmssl contributors. All rights reserved.
-"""UpCycling's feature-level operations (spec sections 3-4)."""
+"""UpCycling's feature-level operations (teacher filter, F-GT, F-RoT)."""
 import math
 
 import numpy as np

@@ -1,6 +1,6 @@
 # Copyright (c) mmssl contributors. All rights reserved.
-"""WAD's loss terms: the worked check cases of the WAD method spec
-(section 6), from a faithful transcription of the official
+"""WAD's loss terms: worked check cases from a faithful transcription of
+the official code's (``RUC-DWBI-ML/research``, ``WAD-master/``)
 ``knowledge_generation``, ``backbone_classifier`` loss and selection."""
 import pytest
 import torch

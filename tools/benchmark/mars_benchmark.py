@@ -100,7 +100,7 @@ def run_seed(seed: int, work_dir: str, rerun: bool) -> dict:
     with open(osp.join(debiased, 'stats.json')) as f:
         label_stats = json.load(f)
     # the introduction's reading of Eq. 1: distance to the nearest
-    # background centroid (spec section 7, item 2)
+    # background centroid
     debiased_min = osp.join(wd, 'debiased_min')
     if not done(osp.join(debiased_min, 'stats.json'), rerun):
         run_tool([osp.join('tools', 'mars', 'debias_labels.py'), DEBIAS,

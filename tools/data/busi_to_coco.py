@@ -20,7 +20,7 @@ BUSI has no patient ids, so our patient-level folds are image-level here):
 * partial boxes: in each training set, ``--box-fraction`` of the lesion
   images of each diagnosis keep their boxes (drawn per ``--box-seeds``
   seed), the others keep only the diagnosis; test images keep all boxes;
-* normal images: the spec's diagnosis is benign vs malignant (2.2:
+* normal images: the paper's diagnosis is benign vs malignant (
   ``y in {0 benign, 1 malignant}``), so they are in the folds but left out
   of the jsons unless ``--diagnoses`` names ``normal``.
 
@@ -53,13 +53,13 @@ def parse_args(argv=None):
                         help='The folder the COCO jsons and the split files '
                         'are written to.')
     parser.add_argument('--folds', type=int, default=5,
-                        help='The number of cross-validation folds (spec 4: '
-                        '5-fold cross-validation).')
+                        help='The number of cross-validation folds (our '
+                        'default: 5-fold cross-validation).')
     parser.add_argument('--seed', type=int, default=0,
                         help='The seed of the fold draw.')
     parser.add_argument('--box-fraction', type=float, default=0.2,
                         help='The share of the training lesion images of '
-                        'each diagnosis that keep their boxes (spec 4: 20 '
+                        'each diagnosis that keep their boxes (default: 20 '
                         '%% of the sweep {10, 20, 30, 50, 100} %%).')
     parser.add_argument('--box-seeds', type=int, nargs='+', default=[0, 1, 2],
                         help='The seeds of the partial-box draws, one draw '

@@ -3,7 +3,7 @@
 detector once over the unlabeled scenes and store only their features
 (float16, compressed ``.npz``, with the calibration the back end and the
 metric need: no points, no labels). Also cuts the F-GT object bank from
-the labeled scenes (spec 4) and reports the bytes per scene of features
+the labeled scenes and reports the bytes per scene of features
 and of raw points.
 
     python tools/upcycling/export_features.py CONFIG STAGE1_CHECKPOINT \

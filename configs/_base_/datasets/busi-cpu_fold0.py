@@ -1,10 +1,10 @@
 # BUSI fold 0 at CPU scale for TSDDNet (busi_fold0.py: data layout,
 # protocol and conversion): the same folds, box split and evaluation, the
 # images resized to fit 320x256 (keep ratio; BUSI's median image is 564x474,
-# so most become ~305x256) instead of the spec's short side 512 (spec 4,
-# [inferred]), and no dataloader workers (2-core machine).
+# so most become ~305x256) instead of the paper-scale short side 512
+# ([inferred]), and no dataloader workers (2-core machine).
 _base_ = ['./busi_fold0.py']
-# spec 4: horizontal flip only (no vertical flip: posterior acoustic
+# [inferred]: horizontal flip only (no vertical flip: posterior acoustic
 # features depend on the depth direction)
 img_scale = (320, 256)
 train_pipeline = [

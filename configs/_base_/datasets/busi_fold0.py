@@ -1,28 +1,31 @@
 # BUSI (Al-Dhabyani et al. 2020, "Dataset of breast ultrasound images"):
 # 780 images, 437 benign / 210 malignant / 133 normal, a lesion mask per
-# lesion. The spec's likely public data set (tsddnet.md section 4,
-# [inferred]). Link Dataset_BUSI_with_GT (or the folder holding it) at
+# lesion. A likely public data set of the paper's TMI version, which names
+# three B-mode data sets without their identities here ([inferred]). Link
+# Dataset_BUSI_with_GT (or the folder holding it) at
 # data/busi, then
 #   python tools/data/busi_to_coco.py data/busi
 # writes data/busi_coco/: split.json, fold<k>_{train,test}.json (5 folds
-# stratified by diagnosis, seed 0; BUSI has no patient ids, so the spec's
-# patient-level folds are image-level) and fold<k>_train_box20_seed<s>.json
+# stratified by diagnosis, seed 0; BUSI has no patient ids, so our
+# [inferred] patient-level folds are image-level) and
+# fold<k>_train_box20_seed<s>.json
 # (which training images keep their boxes). Fold 0 here; benign vs
-# malignant (spec 2.2: y in {benign, malignant}; normal images have no
-# lesion and no diagnosis class, so they are left out). file_name in the
+# malignant (the paper's diagnosis: y in {benign, malignant}; normal
+# images have no lesion and no diagnosis class, so they are left out).
+# file_name in the
 # jsons is relative to data/busi/.
 dataset_type = 'BUSDataset'
 data_root = 'data/'
 ann_root = 'data/busi_coco/'
 # share of each diagnosis' training lesion images that keep their box
-# (spec 4: swept over {10, 20, 30, 50, 100} %); the draw is the saved
-# split file below (seed 0; seeds 1 and 2 are written too)
+# ([inferred] default; swept over {10, 20, 30, 50, 100} %); the draw is
+# the saved split file below (seed 0; seeds 1 and 2 are written too)
 box_fraction = 0.2
 box_split = ann_root + 'fold0_train_box20_seed0.json'
 meta_keys = ('img_id', 'img_path', 'ori_shape', 'img_shape',
              'scale_factor', 'flip', 'flip_direction', 'img_label',
              'has_box')
-# spec 4: detector input short side 512; horizontal flip only
+# [inferred]: detector input short side 512; horizontal flip only
 img_scale = (1333, 512)
 train_pipeline = [
     dict(type='LoadImageFromFile'),

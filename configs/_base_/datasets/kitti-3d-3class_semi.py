@@ -1,6 +1,6 @@
 # KITTI 3D object detection (data/kitti: training/{velodyne,label_2,calib},
 # ImageSets/{train,val}.txt) read with mmdet3d's KittiDataset, with the
-# labeled 2 % of train (spec 5: 3DIoUMatch-PVRCNN's 1 / 2 / 20 % splits).
+# labeled 2 % of train (3DIoUMatch-PVRCNN's 1 / 2 / 20 % splits).
 # Infos, split and labeled-only GT database:
 #   python tools/data/kitti_infos.py data/kitti --labeled-fraction 0.02 \
 #       --seed 0

@@ -2,14 +2,16 @@
 # the Medical Segmentation Decathlon layout: data/NIH_Pancreas/dataset.json
 # ("labels": {"0": "background", "1": "pancreas"}; "training": the 82
 # image/label pairs), imagesTr/*.nii.gz, labelsTr/*.nii.gz. Protocol of the
-# spec (section 6): 62 training / 20 test volumes; 10 % labeled = 6
+# MedIA paper (as third-party notes give it): 62 training / 20 test
+# volumes; 10 % labeled = 6
 # labeled + 56 unlabeled (20 %: 12 + 50), the labeled ones drawn with the
 # run's seed and saved to split.json. Cases 0-61 of dataset.json's list
 # train and 62-81 test: order the list to choose the partition (the
-# paper's case ids are not public). Preprocessing (spec section 6): RAS,
+# paper's case ids are not public). Preprocessing (our choice): RAS,
 # 1 mm isotropic, HU window [-100, 240] -> [0, 1]; 96^3 patches, half of
 # the labeled ones centred on the pancreas; batch 4 labeled + 16 unlabeled.
-# Watch the DICOM-to-NIfTI z order of this data set (spec section 10).
+# Watch the DICOM-to-NIfTI z order of this data set (the NIfTI label z
+# order can be reversed relative to the DICOM series order).
 _base_ = ['./phantom_msd.py']
 data_root = 'data/NIH_Pancreas'
 train_cases = list(range(62))

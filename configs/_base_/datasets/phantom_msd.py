@@ -4,7 +4,7 @@
 # cases; synthetic, not patient data). Protocol of the phantom benchmark:
 # training cases 0-9 (labeled/unlabeled split drawn with the run's seed),
 # evaluation on cases 10-13 with their labels, at their own resolution.
-# Preprocessing as the spec's NIH pancreas setting (section 6): RAS,
+# Preprocessing as our NIH pancreas setting (nih_pancreas_msd.py): RAS,
 # 1 mm isotropic, HU window [-100, 240] -> [0, 1].
 dataset_type = 'MSDDataset'
 data_root = 'data/phantom_msd'
@@ -12,7 +12,7 @@ train_cases = list(range(10))
 test_cases = [10, 11, 12, 13]
 num_labeled = 2
 data_seed = 0
-patch_size = 32  # cubic: every view has the same shape (spec section 2)
+patch_size = 32  # cubic: every view has the same shape
 labeled_batch_size = 2
 unlabeled_batch_size = 4
 
@@ -23,7 +23,7 @@ preprocess = [
     dict(type='ScaleIntensityWindow', a_min=-100, a_max=240),
 ]
 augment = [
-    # half of the labeled crops centred on foreground (spec section 4.3)
+    # half of the labeled crops centred on foreground (our choice)
     dict(type='RandCropByPosNeg', size=patch_size, pos=1, neg=1),
     dict(type='RandFlip3D', prob=0.5),
     dict(type='RandIntensityJitter', scale=0.1, shift=0.1, prob=0.5),

@@ -9,16 +9,17 @@
 dataset_type = 'BUSDataset'
 data_root = 'data/synthetic_bus/'
 # share of training images that keep their manual box (the rest have a
-# diagnosis only): spec 6.2 sweeps {10, 20, 50} %; 20 % by default
+# diagnosis only): our synthetic benchmark sweeps {10, 20, 50} %; 20 % by
+# default
 box_fraction = 0.2
 # PackDetInputs' default keys plus the diagnosis
 meta_keys = ('img_id', 'img_path', 'ori_shape', 'img_shape',
              'scale_factor', 'flip', 'flip_direction', 'img_label',
              'has_box')
-# spec 6.1: CPU input <= 256 px; the synthetic images are 128 px, so the
+# CPU runs keep the input <= 256 px; the synthetic images are 128 px, so the
 # resize only matters for other images (e.g. the demo's)
 img_scale = (128, 128)
-# spec 4: horizontal flip only (posterior acoustic features depend on the
+# horizontal flip only ([inferred]: posterior acoustic features depend on the
 # depth direction, so no vertical flip)
 train_pipeline = [
     dict(type='LoadImageFromFile'),

@@ -6,8 +6,9 @@
 #       --labeled-fraction 0.05 --seed 0
 # Pipelines are mmdet3d's PointPillars KITTI 3-class ones
 # (pointpillars_hv_secfpn_8xb6-160e_kitti-3d-3class.py); the GT database
-# holds the labeled split's objects only (spec 1: the 3DIoUMatch README's
-# rule). Range: the 51.2 m square of the CPU model.
+# holds the labeled split's objects only (the rule of the official
+# 3DIoUMatch-PVRCNN code's README, yezhen17/3DIoUMatch-PVRCNN). Range:
+# the 51.2 m square of the CPU model.
 dataset_type = 'KittiDataset'
 data_root = 'data/synthetic_kitti/'
 class_names = ['Pedestrian', 'Cyclist', 'Car']

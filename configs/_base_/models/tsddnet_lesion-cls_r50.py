@@ -15,8 +15,8 @@ lesion_classifier = dict(
                                 'resnet50-19c8e357.pth')),
     feat_channels=2048,
     num_classes=2,  # benign / malignant
-    crop_size=224,  # spec 2.2
-    margin=0.1,  # spec 2.2: m = 0.1 of the box size on each side
+    crop_size=224,  # [inferred]
+    margin=0.1,  # [inferred]: m = 0.1 of the box size on each side
     data_preprocessor=dict(
         type='mmdet.DetDataPreprocessor', mean=[123.675, 116.28, 103.53],
         std=[58.395, 57.12, 57.375], bgr_to_rgb=False, pad_size_divisor=32))

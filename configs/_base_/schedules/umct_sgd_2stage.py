@@ -1,4 +1,5 @@
-# UMCT's two stages as one run (spec section 4.3): stage 1, supervised
+# UMCT's two stages as one run (values from third-party notes on the MedIA
+# 2020 paper): stage 1, supervised
 # view-wise training with SGD lr 7e-3, momentum 0.9, weight decay 4e-5;
 # stage 2, co-training from the stage-1 weights at a constant lr 1e-3
 # (the model's cot_start_iter switches the co-training loss on at the

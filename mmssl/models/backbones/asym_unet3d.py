@@ -15,13 +15,14 @@ from mmssl.registry import MODELS
 class AsymUNet3D(BaseModule):
     """3-D encoder-decoder whose encoder sees one plane at a time.
 
-    UMCT's view networks (spec section 3) use n x n x 1 kernels in the
+    UMCT's view networks use n x n x 1 kernels in the
     encoder, so that after a view's axis permutation each network looks at
     a different anatomical plane, and strides only in the two in-plane
     axes; the decoder mixes along the third axis (3x3x3 and 1x1x3
     convolutions) and carries dropout layers for Monte-Carlo sampling.
-    This is the reimplementation the spec allows (section 3, last item):
-    no ImageNet-pretrained 2-D ResNet-18 is inflated.
+    This is a reimplementation that keeps that defining property
+    (asymmetric kernels + permutation = view diversity): no
+    ImageNet-pretrained 2-D ResNet-18 is inflated.
 
     Encoder stage s: two ``ConvModule(3x3x1)`` (conv-norm-ReLU), the first
     with stride (2, 2, 1) for s > 0. Decoder stage: upsample (2, 2, 1)

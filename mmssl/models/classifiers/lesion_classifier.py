@@ -61,7 +61,8 @@ class LesionClassifier(BaseModel):
 
     The image batch comes through mmdet's ``DetDataPreprocessor`` (the
     same pipeline as the detector); each sample's first ``gt_instances``
-    box, grown by ``margin`` of its size on each side (spec: m = 0.1), is
+    box, grown by ``margin`` of its size on each side (our default:
+    m = 0.1), is
     cropped with RoIAlign to ``crop_size`` squared and classified by
     ``backbone`` + global average pooling + a linear layer. Training uses
     the samples that have a box; prediction crops the box when given
@@ -74,10 +75,10 @@ class LesionClassifier(BaseModel):
         backbone (dict): Backbone config (e.g. ``mmdet.ResNet``).
         feat_channels (int): Channels of the backbone's last output.
         num_classes (int): Diagnosis classes. Defaults to 2.
-        crop_size (int): Crop side (spec: 224). Defaults to 224.
+        crop_size (int): Crop side. Defaults to 224.
         margin (float): Context margin. Defaults to 0.1.
         roi (str): ``'box'`` (the lesion box, as above) or ``'image'``:
-            always the whole image, boxes or not (the spec's whole-image
+            always the whole image, boxes or not (the benchmark's whole-image
             baseline B0, trained on every image). Defaults to ``'box'``.
         data_preprocessor (dict, optional): Defaults to mmdet's
             ``DetDataPreprocessor`` with ImageNet statistics.

@@ -26,7 +26,7 @@ class TSDDNet(TwoStageDetector):
     without one, the current detector's top-1 detection (no gradient
     through the choice; the whole image when nothing is detected); in
     prediction the top-1 detection. Two feature streams read that ROI
-    (spec 2.2):
+    (our reconstruction):
 
     * ``f_det``: RoIAlign of the detector's FPN features (the box head's
       ``bbox_roi_extractor``, 7x7x256), flattened, FC ``det_channels``;
@@ -35,7 +35,7 @@ class TSDDNet(TwoStageDetector):
 
     Heads: ``p_det`` (an FC on ``f_det``), ``p_cls`` (the classifier's
     FC) and ``p_fuse`` (an MLP on ``[f_det; f_cls]`` whose hidden layer
-    is ``f_fuse``). The loss (spec 3, stage 2)::
+    is ``f_fuse``). The loss (stage 2, our reconstruction)::
 
         L = L_det(images with a box) + CE(p_fuse, y)
             + sum_k [(1 - alpha) CE(p_k, y)
@@ -47,7 +47,7 @@ class TSDDNet(TwoStageDetector):
     own branches ("be your own teacher"; the paper's exact pairing is
     not known). With ``fusion=False`` the model is stage 1's two separate
     networks: ``L = L_det + CE(p_cls, y)`` and the diagnosis is
-    ``p_cls`` (the spec's arms B1/T1). The diagnosis probabilities are
+    ``p_cls`` (the benchmark's arms B1/T1). The diagnosis probabilities are
     written to each sample's ``diag_scores``, the ROI it used to
     ``diag_box``.
 
@@ -57,12 +57,13 @@ class TSDDNet(TwoStageDetector):
             normalised batch is cropped).
         num_classes (int): Diagnosis classes. Defaults to 2.
         fusion (bool): Build and train the fusion head. Defaults to True.
-        det_channels (int): Width of ``f_det``. Defaults to 1024 (spec).
+        det_channels (int): Width of ``f_det``. Defaults to 1024.
         fuse_channels (int): Width of ``f_fuse``. Defaults to 512.
-        alpha (float): Distillation weight (spec: 0.5; 0 turns the
+        alpha (float): Distillation weight (0 turns the
             self-distillation off). Defaults to 0.5.
-        temperature (float): Distillation temperature (spec: 3).
-        hint_weight (float): ``beta`` of the feature hints (spec: 0.01).
+        temperature (float): Distillation temperature. Defaults to 3.
+        hint_weight (float): ``beta`` of the feature hints. Defaults to
+            0.01.
         **kwargs: See :class:`mmdet.models.TwoStageDetector`.
     """
 
@@ -192,7 +193,7 @@ class TSDDNet(TwoStageDetector):
     def _detector_loss(self, x: Tuple[torch.Tensor], data_samples: List,
                        boxed: List[int]) -> dict:
         """Faster R-CNN's losses on the images that have a box (the box
-        losses of class-only images are off, spec 3); zero losses keep
+        losses of class-only images are off); zero losses keep
         every detector weight in the graph when none has one."""
         if not boxed:
             zero = sum(p.sum() * 0 for n, p in self.named_parameters()

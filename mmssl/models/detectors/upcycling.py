@@ -3,8 +3,8 @@
 features of unlabeled scenes (Hwang et al., ICCV 2023, arXiv 2211.11950;
 our version: configs/upcycling/README.md).
 
-The detector is mmdet3d's PointPillars (``VoxelNet``) cut in two (spec 2,
-7): the *front end* (pillar feature net + scatter, and optionally the 2D
+The detector is mmdet3d's PointPillars (``VoxelNet``) cut in two: the
+*front end* (pillar feature net + scatter, and optionally the 2D
 backbone) runs on the vehicle; the *back end* (the 2D backbone unless it
 is in the front end, the neck, the anchor head) is what the server trains
 on the front end's stored outputs. Unlabeled scenes reach training only
@@ -113,7 +113,8 @@ class UpCycling(VoxelNet):
     """Mean teacher on the back end of a split PointPillars detector.
 
     Each training batch holds labeled scenes (raw points with boxes: the
-    server has them) and unlabeled ones. Per unlabeled scene (spec 3):
+    server has them) and unlabeled ones. Per unlabeled scene (our
+    3DIoUMatch-style reconstruction):
 
     1. the EMA teacher's back end detects on the clean stored features;
        detections above ``score_thr`` (per class) are pseudo labels;
@@ -137,9 +138,9 @@ class UpCycling(VoxelNet):
 
     Args:
         split (str): Where the detector is cut: ``'scatter'`` (after the
-            pillar scatter: one map of the pillar features, spec 7's front
+            pillar scatter: one map of the pillar features, our front
             end; the 2D backbone is trained) or ``'backbone'`` (after the
-            2D backbone: its stages' maps, one reading of the spec's
+            2D backbone: its stages' maps, one reading of the paper's
             "multi-type" features; only the neck and head are trained).
             Defaults to ``'scatter'``.
         semi_train_cfg (dict, optional): See ``SEMI_DEFAULTS``:
@@ -304,7 +305,7 @@ class UpCycling(VoxelNet):
         self.teacher.eval()
         if self._frozen_front:
             # BN statistics of the front end must not drift either, or
-            # the stored features go stale (spec 2).
+            # the stored features go stale.
             for name in FRONT_PARTS[self.split]:
                 getattr(self, name).eval()
         return self
@@ -538,11 +539,11 @@ class UpCycling(VoxelNet):
     @staticmethod
     def _draw_feature_aug(aug: dict) -> dict:
         if aug['type'] == 'frot':
-            # F-RoT [C]: exact y flip + small bilinear rotation (spec 4b)
+            # F-RoT (mechanics ours): exact y flip + small bilinear rotation
             return random_transform(
                 np.random, aug.get('rot_range', (-np.pi / 8, np.pi / 8)),
                 (1., 1.), aug.get('flip_ratio', 0.5))
-        # the naive raw-point augmentations applied to features (spec 7, C)
+        # the naive raw-point augmentations applied to features (arm C)
         return random_transform(
             np.random, aug.get('rot_range', (-np.pi / 4, np.pi / 4)),
             aug.get('scale_range', (0.95, 1.05)), aug.get('flip_ratio', 0.5))

@@ -95,7 +95,7 @@ class SimCLRDenseFeatures(BaseDenseFeatures):
 class ViTDenseFeatures(BaseDenseFeatures):
     """Patch features of a self-supervised ViT (DINO), optionally through
     STEGO's segmentation head: the paper-scale stage B (MARS uses STEGO on
-    DINO ViT-B; spec section 2).
+    DINO ViT-B).
 
     The ViT is mmseg's ``VisionTransformer`` with DINO's weights (timm
     naming, e.g. ``dino_vitbase8_pretrain.pth``; renamed by

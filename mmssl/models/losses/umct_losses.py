@@ -17,7 +17,7 @@ import torch.nn.functional as F
 
 # The three views as permutations of the spatial axes of a (z, y, x)
 # patch, for networks whose anisotropic kernels are 3x3 in the first two
-# kernel dims and 1 in the last (spec section 2): axial (y, x, z),
+# kernel dims and 1 in the last: axial (y, x, z),
 # coronal (x, z, y), sagittal (y, z, x).
 UMCT_VIEWS: Tuple[Tuple[int, int, int], ...] = ((1, 2, 0), (2, 0, 1),
                                                 (1, 0, 2))
@@ -47,7 +47,8 @@ def mc_mean_and_variance(samples: torch.Tensor
     """Mean and per-voxel uncertainty of K Monte-Carlo dropout samples.
 
     ``U = mean_k p_k^2 - (mean_k p_k)^2`` (population variance of the
-    sampled probabilities, spec section 4.2), averaged over the classes to
+    sampled probabilities, as third-party notes on the MedIA paper give
+    it), averaged over the classes to
     one scalar per voxel (for two classes both channels have the same
     variance).
 
@@ -68,7 +69,8 @@ def uncertainty_weighted_fusion(means: Sequence[torch.Tensor],
     """Pseudo labels of every view from the other views' predictions.
 
     ``y_i = sum_{j != i} c_j p_j / sum_{j != i} c_j`` with the confidence
-    ``c_j = 1 / (U_j + eps)`` (spec section 4.2): a per-voxel convex
+    ``c_j = 1 / (U_j + eps)`` (the MedIA paper's fusion formula, via
+    third-party notes): a per-voxel convex
     combination of the other views' MC-mean probabilities, in the common
     frame.
 
@@ -114,8 +116,8 @@ def soft_dice_loss(probs: torch.Tensor, target: torch.Tensor,
 def ce_dice_loss(logits: torch.Tensor, target: torch.Tensor,
                  ce_weight: float = 0.5,
                  dice_weight: float = 0.5) -> torch.Tensor:
-    """``0.5 CE + 0.5 soft Dice`` (spec sections 4.1 and 4.3: the same loss
-    for the supervised and the co-training terms).
+    """``0.5 CE + 0.5 soft Dice`` (the same loss for the supervised and the
+    co-training terms).
 
     Args:
         logits (Tensor): (B, C, *spatial).

@@ -55,8 +55,8 @@ class CAMSegmentor(BaseSegmentor):
         test_scales (Sequence[float]): Input scales of the CAM.
         test_flip (bool): Add the horizontally flipped CAMs.
         crf (dict, optional): Refine each seed mask with a dense CRF on
-            the image read from ``img_path`` (the optional step of the
-            spec's stage A; keyword arguments of
+            the image read from ``img_path`` (the optional step of
+            stage A; keyword arguments of
             :func:`~mmssl.models.utils.crf.dense_crf_labels`, ``dict()``
             for IRNet's values). Needs ``pip install pydensecrf2``.
             Defaults to None (no CRF).

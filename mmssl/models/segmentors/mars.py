@@ -22,8 +22,9 @@ class MARSSegmentor(BaseSegmentor):
     The student is any mmseg segmentor config (DeepLabV3+ in MARS's
     configs); the teacher is its exponential moving average (parameters
     and BN buffers), updated at every training step before it predicts.
-    On each batch the teacher's softmax (no CRF; the spec's optional
-    refinement) labels the removed pixels, restricted to the image's tags
+    On each batch the teacher's softmax (no CRF; the paper's CRF
+    refinement is left out) labels the removed pixels, restricted to the
+    image's tags
     (``restrict_to_tags``), and Eq. 6 weights them by the teacher's
     certainty; the student is trained with the weighted CE of Eq. 7 only.
 
@@ -40,7 +41,7 @@ class MARSSegmentor(BaseSegmentor):
             removed pixels (they are ignored until then); the paper does
             not say when complementing starts ([inferred]).
         restrict_to_tags (bool): Teacher argmax over the image's classes
-            and background only (spec section 7, item 7).
+            and background only (the paper does not say; recommended).
         predict_on (str): ``'teacher'`` or ``'student'`` at test time.
     """
 

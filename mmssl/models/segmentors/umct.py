@@ -26,7 +26,7 @@ from mmssl.structures import VolumeDataSample
 
 @MODELS.register_module()
 class UMCTSegmentor(BaseModel):
-    """One 3-D network per view, trained together (spec section 4).
+    """One 3-D network per view, trained together (UMCT's co-training).
 
     Each view ``i`` sees the patch with its axes permuted (``views[i]``,
     section 2) and its logits are permuted back to the common (z, y, x)
@@ -55,12 +55,13 @@ class UMCTSegmentor(BaseModel):
         num_classes (int): Classes with background.
         views (Sequence[Sequence[int]]): Axis permutations of the views.
             Defaults to UMCT's axial, coronal, sagittal.
-        lambda_cot (float): Co-training weight. Defaults to 0.2 (spec
-            section 4.3).
+        lambda_cot (float): Co-training weight. Defaults to 0.2 (the
+            value third-party notes on the MedIA paper give).
         cot_start_iter (int): Iterations of supervised training first (the
-            spec's stage 1). Defaults to 0.
+            papers' stage 1). Defaults to 0.
         mc_samples (int): Dropout passes per view for the uncertainty.
-            Defaults to 8 (spec section 4.3, K = 8-10).
+            Defaults to 8 (our choice of K = 8-10; the papers' K is not
+            known).
         uncertainty (bool): Weight the fusion by confidence. Defaults to
             True.
         hard_pseudo_label (bool): Argmax pseudo labels. Defaults to False.

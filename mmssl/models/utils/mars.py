@@ -7,7 +7,7 @@ Additional Supervision for Weakly-Supervised Semantic Segmentation", ICCV
 2023. The official repository has no method code; every function follows
 the paper's equations (Section 3, Eqs. 1-7), which the docstrings
 cite. Choices the paper leaves open are
-arguments, with the spec's recommended reading as the default.
+arguments, with our recommended reading as the default.
 
 Conventions: ``C`` foreground classes, class 0 is background, labels are
 ``(H, W)`` integer maps with ``ignore_index`` (255) for ignored pixels and
@@ -22,7 +22,7 @@ import torch.nn.functional as F
 
 def cosine_similarity(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """``S(v, v') = v.v' / (|v| |v'|)`` for every pair: ``(N, D), (M, D) ->
-    (N, M)`` (spec section 3, notation)."""
+    (N, M)`` (the paper's notation, Sec. 3)."""
     return F.normalize(a, dim=-1) @ F.normalize(b, dim=-1).t()
 
 
@@ -35,8 +35,8 @@ def kmeans(x: torch.Tensor,
            k: int,
            num_iters: int = 30,
            seed: int = 0) -> torch.Tensor:
-    """Lloyd's K-means with k-means++ initialisation (spec section 3, step
-    2; the paper does not name its K-means, the official Dockerfile ships
+    """Lloyd's K-means with k-means++ initialisation (the paper's Sec. 3.2;
+    the paper does not name its K-means, the official Dockerfile ships
     faiss, whose default is also Lloyd's algorithm).
 
     Deterministic for a given ``seed``. A cluster that empties keeps its
@@ -87,12 +87,12 @@ def image_centroids(features: torch.Tensor,
                     ignore_index: int = 255,
                     num_iters: int = 30,
                     seed: int = 0) -> Dict[int, torch.Tensor]:
-    """Per-image, per-class K-means (spec section 3, steps 1-2).
+    """Per-image, per-class K-means (the paper's Sec. 3.2).
 
     For every class ``c`` present in the seed label (background included),
     the features of its pixels are clustered into ``k_fg`` (``c > 0``) or
     ``k_bg`` (``c = 0``) centroids. A class region with fewer pixels than
-    its K is skipped (spec section 7, item 9; [inferred]).
+    its K is skipped (the paper gives no rule; [inferred]).
 
     Args:
         features (Tensor): ``(D, H, W)`` per-pixel features ``F_i``.
@@ -122,9 +122,9 @@ def background_distance(fg_centroids: torch.Tensor,
                         bg_centroids: torch.Tensor,
                         reduce: str = 'mean') -> torch.Tensor:
     """Eq. 1: each foreground centroid's distance from the background
-    centroids, ``dist_k = 1/N^bg sum_j D(v_k, v^0_j)`` (spec section 3,
-    step 4). ``reduce='min'`` is the introduction's reading (spec section
-    7, item 2).
+    centroids, ``dist_k = 1/N^bg sum_j D(v_k, v^0_j)`` (the paper's
+    Sec. 3.2). ``reduce='min'`` is the reading the paper's introduction
+    argues with (distance to the nearest background centroid).
 
     Args:
         fg_centroids (Tensor): ``(N_fg, D)``.
@@ -146,8 +146,8 @@ def select_debiased_centroid(fg_centroids: torch.Tensor,
                              alpha: float = 0.4
                              ) -> Tuple[torch.Tensor, torch.Tensor]:
     """Eqs. 2-3: average the ``n_c = ceil(N_fg * alpha)`` centroids furthest
-    from the background into one debiased centroid ``V^c`` (spec section
-    3, step 5; alpha 0.40 is the paper's default).
+    from the background into one debiased centroid ``V^c`` (the paper's
+    Sec. 3.2; alpha 0.40 is the paper's default).
 
     Returns:
         tuple[Tensor, Tensor]: ``V^c`` ``(D, )`` and the indices of the
@@ -168,7 +168,7 @@ def debiased_centroids(per_image: Sequence[Dict[int, torch.Tensor]],
                        exclude_own_background: bool = False
                        ) -> Tuple[torch.Tensor, Dict[int, torch.Tensor]]:
     """Dataset-level selection of one debiased centroid per foreground
-    class (spec section 3, steps 3-5).
+    class (the paper's Sec. 3.2, Eqs. 1-3).
 
     Args:
         per_image (list[dict]): :func:`image_centroids` of every training
@@ -178,7 +178,8 @@ def debiased_centroids(per_image: Sequence[Dict[int, torch.Tensor]],
         reduce (str): ``'mean'`` (Eq. 1) or ``'min'``.
         exclude_own_background (bool): Leave an image's own background
             centroids out of its foreground centroids' distances (Fig. 3's
-            "background of other images"; spec section 7, item 3). False
+            "background of other images", where Eq. 1 says all training
+            images). False
             follows Eq. 1 (all images).
 
     Returns:
@@ -220,8 +221,8 @@ def debiased_centroids(per_image: Sequence[Dict[int, torch.Tensor]],
 
 def debiased_score(features: torch.Tensor, centroids: torch.Tensor,
                    image_classes: Sequence[int]) -> torch.Tensor:
-    """Eq. 4: ``M^(y, x) = ReLU(max_{c in C_I} S(F(y, x), V^c))`` (spec
-    section 3, step 6); the max over all of the image's classes is
+    """Eq. 4: ``M^(y, x) = ReLU(max_{c in C_I} S(F(y, x), V^c))`` (the
+    paper's Sec. 3.3); the max over all of the image's classes is
     deliberate.
 
     Args:
@@ -250,7 +251,7 @@ def debias_label(seed_label: torch.Tensor,
                  ignore_index: int = 255) -> torch.Tensor:
     """Eq. 5: a foreground pixel of the seed label whose binarised score
     ``M`` is 0 becomes ``removed_index``; background, ignored pixels and
-    class identities are never changed (spec section 3, step 8).
+    class identities are never changed (the paper's Eq. 5, Sec. 3.3).
 
     Args:
         seed_label (Tensor): ``(H, W)`` seed label ``Y^b``.
@@ -269,20 +270,21 @@ def complement_label(labels: torch.Tensor,
                      weight_mode: str = 'fg'
                      ) -> Tuple[torch.Tensor, torch.Tensor]:
     """Steps 10-12 and Eq. 6: fill the removed pixels with the teacher's
-    label and weight them by the teacher's certainty (spec section 3).
+    label and weight them by the teacher's certainty (the paper's Sec. 3.4).
 
     ``Y^co = argmax P^`` where ``Y^db = removed``, else ``Y^db``;
     ``W = max_{c in C_I} P^(c)`` on removed pixels (``weight_mode='fg'``,
     the literal Eq. 6) or ``max_c P^(c)`` over all classes
-    (``weight_mode='all'``, spec section 7, item 4), 1 elsewhere.
+    (``weight_mode='all'``, the other reading of Eq. 6's ambiguous
+    weight), 1 elsewhere.
 
     Args:
         labels (Tensor): ``(B, H, W)`` debiased labels ``Y^db``.
         teacher_probs (Tensor): ``(B, C+1, H, W)`` teacher softmax.
         image_classes (Tensor, optional): ``(B, C+1)`` bool, the classes
             present in each image (background always True). When given,
-            the teacher's argmax is restricted to them (spec section 7,
-            item 7, recommended).
+            the teacher's argmax is restricted to them (the paper does not
+            say; recommended).
 
     Returns:
         tuple[Tensor, Tensor]: ``Y^co`` ``(B, H, W)`` long and ``W``
@@ -317,9 +319,9 @@ def weighted_cross_entropy(logits: torch.Tensor,
                            weight: torch.Tensor,
                            ignore_index: int = 255,
                            reduction: str = 'mean') -> torch.Tensor:
-    """Eq. 7: ``-sum W(y, x) log P(Y^co(y, x) | y, x)`` (spec section 3,
-    step 13). ``'mean'`` divides by the number of non-ignored pixels (the
-    spec's [inferred] normalisation); ``'sum'`` is the equation as
+    """Eq. 7: ``-sum W(y, x) log P(Y^co(y, x) | y, x)`` (the paper's
+    Sec. 3.4). ``'mean'`` divides by the number of non-ignored pixels (our
+    [inferred] normalisation, as standard CE); ``'sum'`` is the equation as
     written.
 
     Args:

@@ -6,7 +6,7 @@ configs/tsddnet/README.md explains), as plain functions.
 The paper's abstract states *that* coarse manual ROIs are refined and
 pseudo-ROIs made for class-only images by a candidate selection guided by
 the class labels; the candidate set, the score and every threshold below
-are the spec's reconstruction ([inferred]) and are arguments, so configs
+are our reconstruction ([inferred]) and are arguments, so configs
 can change them.
 """
 from typing import Dict, Optional, Sequence, Tuple
@@ -15,7 +15,7 @@ import torch
 from mmcv.ops import roi_align
 from mmdet.structures.bbox import bbox_overlaps
 
-#: Spec 2.2 step 3: scales of the manual box's width and height
+#: Candidate generation: scales of the manual box's width and height
 #: (independently) and shifts in units of its size.
 JITTER_SCALES = (0.8, 0.9, 1.0, 1.1, 1.25, 1.5)
 JITTER_SHIFTS = (-0.1, 0.0, 0.1)
@@ -25,12 +25,12 @@ def jitter_boxes(box: torch.Tensor,
                  scales: Sequence[float] = JITTER_SCALES,
                  shifts: Sequence[float] = JITTER_SHIFTS,
                  img_shape: Optional[Tuple[int, int]] = None) -> torch.Tensor:
-    """Scale and shift variants of one box (spec 2.2 step 3).
+    """Scale and shift variants of one box (candidate generation).
 
     Every (width scale, height scale) pair about the box centre, then
     every (x shift, y shift) pair of the unscaled box, in units of its
     width and height; the box itself comes first and duplicates are
-    dropped. With the spec's values that is 36 + 8 = 44 boxes (the spec
+    dropped. With the default values that is 36 + 8 = 44 boxes (our design
     caps candidates at about 60 per image with the detections).
 
     Args:
@@ -72,7 +72,7 @@ def manual_candidates(manual: torch.Tensor,
                       min_det_iou: float = 0.3,
                       img_shape: Optional[Tuple[int, int]] = None,
                       **jitter) -> torch.Tensor:
-    """Candidates of a boxed image (spec 2.2 step 3, D_F): the manual box
+    """Candidates of a boxed image (D_F): the manual box
     (first), its jitters and the detections with IoU >= ``min_det_iou``
     to it."""
     cands = jitter_boxes(manual, img_shape=img_shape, **jitter)
@@ -90,7 +90,7 @@ def detection_candidates(det_boxes: torch.Tensor,
                          score_thr: float = 0.3,
                          img_shape: Optional[Tuple[int, int]] = None,
                          **jitter) -> Tuple[torch.Tensor, torch.Tensor]:
-    """Candidates of a class-only image (spec 2.2 step 3, D_P): the top
+    """Candidates of a class-only image (D_P): the top
     ``top_k`` detections (after NMS) scoring at least ``score_thr``, each
     followed by its jitters, which inherit its score.
 
@@ -118,7 +118,7 @@ def refine_manual_box(candidates: torch.Tensor,
                       cls_probs: torch.Tensor,
                       delta: float = 0.05,
                       min_iou: float = 0.5) -> Dict:
-    """Refine a coarse manual box (spec 2.2 step 5, D_F).
+    """Refine a coarse manual box (D_F).
 
     ``candidates[0]`` is the manual box ``b``; the score of a candidate
     ``c`` is ``s(c) = p_Cls(y | crop(c))``, the classifier's probability of
@@ -155,8 +155,7 @@ def select_pseudo_box(candidates: torch.Tensor,
                       gamma: float = 1.,
                       cls_thr: float = 0.7,
                       det_thr: float = 0.3) -> Dict:
-    """Choose a pseudo-ROI for a class-only image (spec 2.2 steps 4-5,
-    D_P).
+    """Choose a pseudo-ROI for a class-only image (D_P).
 
     ``s(c) = p_Cls(y | c) * score_Det(c) ** gamma``; ``c* = argmax s``,
     accepted when ``p_Cls(y | c*) >= cls_thr`` and ``score_Det(c*) >=
@@ -183,7 +182,7 @@ def select_pseudo_box(candidates: torch.Tensor,
 
 def expand_boxes(boxes: torch.Tensor, margin: float) -> torch.Tensor:
     """Grow ``(N, 4)`` boxes by ``margin`` of their width/height on each
-    side (the classifier's context margin, spec 2.2: m = 0.1)."""
+    side (the classifier's context margin, m = 0.1 by default)."""
     w = (boxes[:, 2] - boxes[:, 0]) * margin
     h = (boxes[:, 3] - boxes[:, 1]) * margin
     return torch.stack([boxes[:, 0] - w, boxes[:, 1] - h,

@@ -8,7 +8,7 @@ tensors ``(C, H, W)`` laid out like mmdet3d's ``PointPillarsScatter``
 output: row ``i`` is LiDAR y, column ``j`` is LiDAR x, cell ``(i, j)`` of a
 map with cell size ``(sx, sy)`` has its centre at
 ``(x0 + (j + 0.5) * sx, y0 + (i + 0.5) * sy)``. A scene may carry several
-maps (the "multi-type" features of the spec: e.g. the three stages of the
+maps (the paper's "multi-type" features: e.g. the three stages of the
 SECOND backbone), each with its own stride; every function here treats
 them alike.
 
@@ -55,7 +55,7 @@ def boxes_bev_masks(boxes: Tensor, shape: Tuple[int, int],
         shape (tuple): ``(H, W)`` of the map.
         pc_range (Sequence[float]): Extent of the map.
         margin_cells (float): Enlarge each box by this many cells on every
-            side (the spec's 1-cell margin: strided features bleed past the
+            side (1 cell by default: strided features bleed past the
             box).
 
     Returns:
@@ -90,7 +90,7 @@ def build_fgt_bank(features: Sequence[Tensor], boxes: Tensor, labels: Tensor,
                    pc_range: Sequence[float],
                    margin_cells: float = 1.) -> List[Dict]:
     """Cut the feature patches of the labeled objects of one scene (the F-GT
-    object bank, spec 4).
+    object bank).
 
     Args:
         features (Sequence[Tensor]): The scene's maps, each ``(C, H, W)``.
@@ -134,7 +134,7 @@ def sample_fgt(bank: Sequence[Dict], occupied: Tensor,
     For each class ``c``, ``sample_counts[c]`` minus the objects of class
     ``c`` already present are drawn without replacement (SECOND's database
     sampling rule); a draw is rejected when its BEV box overlaps (rotated
-    IoU > 0) any ``occupied`` box or an earlier accepted draw (spec 4).
+    IoU > 0) any ``occupied`` box or an earlier accepted draw.
 
     Args:
         bank (Sequence[dict]): Entries of :func:`build_fgt_bank`.
@@ -174,7 +174,7 @@ def sample_fgt(bank: Sequence[Dict], occupied: Tensor,
 def paste_fgt(features: Sequence[Tensor],
               entries: Sequence[Dict]) -> List[Tensor]:
     """Overwrite the cells of each entry's mask with its patch, at the
-    object's original position (spec 4: no resampling of features).
+    object's original position (no resampling of features).
 
     Args:
         features (Sequence[Tensor]): The maps of one scene, ``(C, H, W)``.
@@ -223,8 +223,8 @@ def transform_bev(features: Tensor, pc_range: Sequence[float],
     position ``p`` moves to ``scale * R(angle) * F p`` (the same map as
     :func:`transform_boxes`); cells that come from outside the map are 0.
 
-    This is the feature-level augmentation the spec says distorts
-    intermediate features (section 3): conv features are not rotation or
+    This is the feature-level augmentation the paper's abstract says
+    distorts intermediate features: conv features are not rotation or
     scale equivariant and bilinear resampling blurs them. A flip of a map
     whose y range is symmetric is an exact row flip.
 
@@ -290,7 +290,7 @@ def filter_pseudo_labels(boxes: Tensor, scores: Tensor, labels: Tensor,
                          score_thr: Sequence[float]
                          ) -> Tuple[Tensor, Tensor, Tensor]:
     """Keep the teacher's detections whose score passes their class's
-    threshold (spec 3: the 3DIoUMatch classification filter; our
+    threshold (the 3DIoUMatch classification filter; our
     PointPillars head has no IoU branch, so there is no IoU filter)."""
     thr = scores.new_tensor(list(score_thr))[labels.long()]
     keep = scores >= thr
