@@ -70,6 +70,9 @@ train_dataloader = dict(
 val_evaluator = [
     dict(type='ClasswiseIoUMetric', iou_metrics=['mIoU']),
     dict(type='BiasedRegionMetric', biased_class='train'),
+    # the stripe pixels more than 8 px from any train (no adjacency floor)
+    dict(type='BiasedRegionMetric', biased_class='train',
+         region_subdir='BiasedRegionFar', prefix='biased_far'),
 ]
 test_evaluator = val_evaluator
 optim_wrapper = dict(

@@ -12,6 +12,7 @@ Files (one per training image, named after it):
   indices, 255 ignored, ``removed_index`` (254) for the pixels Eq. 5
   removed.
 """
+import itertools
 import json
 import math
 import os
@@ -71,9 +72,23 @@ def extract_features(extractor: torch.nn.Module, dataset, out_dir: str,
     os.makedirs(out_dir, exist_ok=True)
     stride = int(getattr(extractor, 'stride', 1))
     extractor.eval()
-    device = next(extractor.parameters()).device
+    device = next(itertools.chain(extractor.parameters(),
+                                  extractor.buffers())).device
     n = len(dataset)
     dim = None
+    fitted = None
+    if hasattr(extractor, 'fit') and not getattr(extractor, 'fitted', True):
+        # Extractors with dataset statistics (ColourStatsDenseFeatures)
+        # fit them on the images they are about to describe.
+        def images():
+            for i in _progress(n, f'MARS feature statistics of {n} images',
+                               log_interval):
+                path = dataset.get_data_info(i)['img_path']
+                img = torch.from_numpy(_read_rgb(path)).permute(2, 0, 1)
+                yield img[None].to(device)
+
+        extractor.fit(images())
+        fitted = {k: v.tolist() for k, v in extractor.state_dict().items()}
     for i in _progress(n, f'MARS features of {n} images to {out_dir}',
                        log_interval):
         info = dataset.get_data_info(i)
@@ -86,7 +101,8 @@ def extract_features(extractor: torch.nn.Module, dataset, out_dir: str,
         np.save(osp.join(out_dir, _name(info) + '.npy'),
                 feat.cpu().numpy().astype(np.float16))
     with open(osp.join(out_dir, 'meta.json'), 'w') as f:
-        json.dump(dict(stride=stride, dim=dim, num_images=n), f, indent=2)
+        json.dump(dict(stride=stride, dim=dim, num_images=n,
+                       fitted_statistics=fitted), f, indent=2)
     return n
 
 
@@ -135,7 +151,8 @@ def debias_dataset(dataset,
                    ignore_index: int = 255,
                    kmeans_iters: int = 30,
                    seed: int = 0,
-                   log_interval: int = 200) -> Dict:
+                   log_interval: int = 200,
+                   purity_gt_dir: Optional[str] = None) -> Dict:
     """Stage C over a dataset: per-image K-means of the seed regions, the
     debiased centroid of each class (Eqs. 1-3), the score map (Eq. 4)
     thresholded at ``threshold`` (our no-CRF binarisation), and the
@@ -147,11 +164,21 @@ def debias_dataset(dataset,
         log_interval (int): Show the progress of both passes over the
             images: a bar on a terminal, else a line every this many
             images; 0 shows none.
+        purity_gt_dir (str, optional): Ground-truth masks, for a
+            diagnostic only (never used to select): the purity of a
+            foreground centroid is the share of its member pixels (the
+            class's seed pixels nearest to it among the image's centroids
+            of that class) whose true class is that class; the paper's
+            Fig. 8 counts a centroid as "target" where it overlaps the
+            object.
 
     Returns:
         dict: ``centroids`` ``(C+1, D)``, ``selected`` (per class, the
-        names and centroid indices averaged) and ``removed`` (share of
-        seed foreground pixels removed).
+        names and centroid indices averaged), ``removed`` (share of
+        seed foreground pixels removed) and, with ``purity_gt_dir``,
+        ``purity`` (per class: the mean purity of the selected centroids
+        and of all of them, and the share of each that is more than half
+        pure), also written to ``purity.json``.
     """
     os.makedirs(out_dir, exist_ok=True)
     num_classes = len(dataset.metainfo['classes'])
@@ -161,6 +188,7 @@ def debias_dataset(dataset,
     # centroids) rather than held in memory: at VOC scale they would not
     # fit.
     per_image = []
+    purities = []
     for i in _progress(len(names), f'MARS debiasing 1/2: clustering the '
                        f'seeds of {len(names)} images', log_interval):
         name = names[i]
@@ -169,6 +197,10 @@ def debias_dataset(dataset,
         per_image.append(image_centroids(
             feat, label, k_fg, k_bg, ignore_index, kmeans_iters,
             seed + 1000 * i))
+        if purity_gt_dir is not None:
+            purities.append(_centroid_purity(
+                feat, label, _read_label(purity_gt_dir, name),
+                per_image[-1]))
     centroids, selected = debiased_centroids(
         per_image, num_classes, alpha, reduce, exclude_own_background)
     np.save(osp.join(out_dir, 'centroids.npy'), centroids.numpy())
@@ -194,8 +226,52 @@ def debias_dataset(dataset,
         removed_total += int((out == removed_index).sum())
         Image.fromarray(out.numpy().astype(np.uint8)).save(
             osp.join(out_dir, name + '.png'))
-    return dict(centroids=centroids, selected=selection,
-                removed=removed_total / max(fg_total, 1))
+    result = dict(centroids=centroids, selected=selection,
+                  removed=removed_total / max(fg_total, 1))
+    if purity_gt_dir is not None:
+        result['purity'] = _purity_summary(
+            purities, selected, dataset.metainfo['classes'])
+        with open(osp.join(out_dir, 'purity.json'), 'w') as f:
+            json.dump(result['purity'], f, indent=2)
+    return result
+
+
+def _centroid_purity(feat, label, gt, centroids_of) -> Dict[int, list]:
+    """Per foreground class of one image: the purity of each centroid
+    (share of its member pixels whose true class is the class)."""
+    flat = feat.flatten(1).t()
+    lab, gt = label.flatten(), gt.flatten()
+    out = {}
+    for c, cents in centroids_of.items():
+        if c == 0:
+            continue
+        inside = lab == c
+        member = torch.cdist(flat[inside], cents.float()).argmin(1)
+        truth = gt[inside] == c
+        out[c] = [float(truth[member == j].float().mean())
+                  if bool((member == j).any()) else 0.0
+                  for j in range(len(cents))]
+    return out
+
+
+def _purity_summary(purities, selected, classes) -> Dict[str, Dict]:
+    summary = {}
+    for c, rows in selected.items():
+        if c == 0:
+            continue
+        chosen = [purities[i][c][j] for i, j in rows.tolist()
+                  if c in purities[i]]
+        every = [p for image in purities for p in image.get(c, [])]
+        if not every:
+            continue
+        summary[classes[c]] = dict(
+            selected_purity=float(np.mean(chosen)) * 100 if chosen else None,
+            all_purity=float(np.mean(every)) * 100,
+            selected_pure_share=float(np.mean([p > 0.5 for p in chosen]))
+            * 100 if chosen else None,
+            all_pure_share=float(np.mean([p > 0.5 for p in every])) * 100,
+            num_selected=len(chosen), num_all=len(every))
+    return summary
 
 
 def label_stats(dataset, label_dir: str, gt_dir: str,
@@ -246,3 +322,54 @@ def label_stats(dataset, label_dir: str, gt_dir: str,
     if region_dir is not None and biased_class is not None:
         out['biased_fpr'] = fp / max(region_px, 1) * 100
     return out
+
+
+@torch.no_grad()
+def write_complemented_labels(model, dataset, debiased_dir: str,
+                              out_dir: str,
+                              removed_index: int = REMOVED_INDEX,
+                              log_interval: int = 200) -> int:
+    """The complemented labels ``Y^co`` of every image of ``dataset`` as a
+    trained stage-D model's teacher gives them (the paper's Sec. 3.4): the
+    debiased label with each removed pixel set to the teacher's argmax
+    over background and the image's classes, written as PNGs. It is what
+    the last training step would fill in, for measuring the quality of
+    stage D's labels (``label_stats`` on ``out_dir``).
+
+    Args:
+        model: A :class:`~mmssl.models.MARSSegmentor` with its weights.
+
+    Returns:
+        int: Number of labels written.
+    """
+    from mmseg.structures import SegDataSample
+
+    from mmssl.models.utils.mars import complement_label
+    os.makedirs(out_dir, exist_ok=True)
+    model.eval()
+    num_classes = model.num_classes
+    n = len(dataset)
+    for i in _progress(n, f'MARS complemented labels of {n} images to '
+                       f'{out_dir}', log_interval):
+        info = dataset.get_data_info(i)
+        name = _name(info)
+        label = _read_label(debiased_dir, name).long()
+        img = torch.from_numpy(_read_rgb(info['img_path'])).permute(2, 0, 1)
+        h, w = img.shape[1:]
+        sample = SegDataSample(metainfo=dict(img_shape=(h, w),
+                                             ori_shape=(h, w)))
+        data = model.data_preprocessor(
+            dict(inputs=[img], data_samples=[sample]), False)
+        metas = [s.metainfo for s in data['data_samples']]
+        logits = model.teacher.encode_decode(data['inputs'], metas)
+        probs = F.interpolate(logits, label.shape, mode='bilinear',
+                              align_corners=model.align_corners).softmax(1)
+        tags = torch.zeros(1, num_classes, dtype=torch.bool)
+        tags[0, 0] = True
+        for c in info['img_labels']:
+            tags[0, int(c)] = True
+        target, _ = complement_label(label[None], probs, tags,
+                                     removed_index)
+        Image.fromarray(target[0].numpy().astype(np.uint8)).save(
+            osp.join(out_dir, name + '.png'))
+    return n

@@ -77,8 +77,15 @@ def test_debias_removes_the_biased_stripe(bench, tmp_path):
     root, ds = bench
     seeds, feats = _biased_seeds_and_oracle_features(root, ds, tmp_path)
     out = str(tmp_path / 'debiased')
-    result = debias_dataset(ds, feats, seeds, out)
+    result = debias_dataset(ds, feats, seeds, out,
+                            purity_gt_dir=osp.join(root, 'SegmentationClass'))
     assert result['centroids'].shape == (3, 4)
+    # the diagnostic: the selected train centroids are the train's own
+    # cluster (pure), the rejected ones the stripe's
+    purity = result['purity']['train']
+    assert purity['selected_purity'] > 90
+    assert purity['selected_purity'] > purity['all_purity']
+    assert json.load(open(osp.join(out, 'purity.json'))) == result['purity']
     # the train centroid is the train texture (axis 2), not the stripe
     v = result['centroids'][1]
     assert v.argmax() == 2 and v[1] < 0.3 * v[2]
@@ -187,6 +194,36 @@ def test_vit_dense_features_and_stego_head(tmp_path):
                           checkpoint=str(tmp_path / 'none.pth'), arch=arch))
 
 
+def test_colour_stats_features_are_centred_and_whitened(bench, tmp_path):
+    root, ds = bench
+    ext = MODELS.build(dict(type='ColourStatsDenseFeatures', stride=8))
+    with pytest.raises(RuntimeError, match='no statistics'):
+        ext(torch.zeros(1, 3, 16, 16))
+    # extract_features fits the statistics on the images it describes
+    out = str(tmp_path / 'colour')
+    assert extract_features(ext, ds, out, log_interval=0) == len(ds)
+    meta = json.load(open(osp.join(out, 'meta.json')))
+    assert meta['stride'] == 8 and meta['dim'] == 6
+    assert len(meta['fitted_statistics']['whitening']) == 6
+    feats = np.concatenate([
+        np.load(osp.join(out, n + '.npy')).reshape(6, -1).T
+        for n in _names(ds)]).astype(np.float64)
+    assert np.abs(feats.mean(0)).max() < 0.02  # centred: signed code
+    cov = np.cov(feats.T, bias=True)
+    # whitened: every direction of unit variance, shrunk (lambda / (lambda
+    # + eps)) where an eigenvalue is near eps
+    evals = np.linalg.eigvalsh(cov)
+    assert evals.min() > 0.5 and evals.max() < 1.05
+    # given statistics rebuild the same extractor
+    again = MODELS.build(dict(type='ColourStatsDenseFeatures',
+                              **meta['fitted_statistics']))
+    img = torch.from_numpy(_read(ds.get_data_info(0)['img_path']).copy())
+    img = img.permute(2, 0, 1)[None]
+    assert torch.allclose(again(img), ext(img), atol=1e-5)
+    with pytest.raises(ValueError, match='both'):
+        MODELS.build(dict(type='ColourStatsDenseFeatures', mean=[0] * 6))
+
+
 def test_biased_region_metric(bench):
     root, _ = bench
     name = 'val_0000'
@@ -204,6 +241,15 @@ def test_biased_region_metric(bench):
                              img_path=img_path)])
     out = metric.evaluate(1)
     assert out['biased/fpr'] == pytest.approx(half / len(ys) * 100)
+    # the stripe pixels far from any train, from BiasedRegionFar/
+    far = _read(osp.join(root, 'BiasedRegionFar', name + '.png')) > 0
+    far_metric = BiasedRegionMetric(biased_class=1,
+                                    region_subdir='BiasedRegionFar',
+                                    prefix='biased_far')
+    far_metric.process({}, [dict(pred_sem_seg=dict(data=pred),
+                                 img_path=img_path)])
+    expect = (far & (pred[0].numpy() == 1)).sum() / max(far.sum(), 1) * 100
+    assert far_metric.evaluate(1)['biased_far/fpr'] == pytest.approx(expect)
     bad = BiasedRegionMetric(biased_class='boat')
     bad.dataset_meta = metric.dataset_meta
     with pytest.raises(KeyError, match='boat'):

@@ -47,24 +47,60 @@ def test_generator_layout_and_determinism(biased, tmp_path):
         assert not (region.astype(bool) & (mask > 0)).any()  # stripe is bg
 
 
-def test_control_never_puts_the_stripe_under_a_train(tmp_path):
-    root = make_biased_voc(str(tmp_path / 'c'), num_train=30, num_val=6,
+def test_control_never_puts_the_stripe_alone(tmp_path):
+    """The negative control keeps the co-occurrence but never lays the
+    stripe alone in a training image; the validation split is the same."""
+    root = make_biased_voc(str(tmp_path / 'c'), num_train=40, num_val=6,
                            mode='control', size=64)
     names = open(osp.join(root, 'ImageSets/Segmentation/train.txt')
                  ).read().split()
     tags = json.load(open(osp.join(root, 'cls_labels.json')))
+    under = 0
     for n in names:
         region = np.asarray(Image.open(
             osp.join(root, 'BiasedRegion', n + '.png')))
         if 1 in tags[n]:
+            under += region.any()
+        else:
             assert region.sum() == 0
-    # the validation split does not depend on the mode
-    b = make_biased_voc(str(tmp_path / 'b'), num_train=30, num_val=6,
+    assert under > 0
+    b = make_biased_voc(str(tmp_path / 'b'), num_train=40, num_val=6,
                         size=64)
     for i in range(6):
         p = f'SegmentationClass/val_{i:04d}.png'
         assert np.array_equal(np.asarray(Image.open(osp.join(root, p))),
                               np.asarray(Image.open(osp.join(b, p))))
+
+
+def test_stripe_sizes_and_far_region(tmp_path):
+    """At 96 px: the stripe under a train is at least 3 cells of a
+    stride-8 map tall, a stripe alone is a band of about a quarter of the
+    image, and BiasedRegionFar keeps the stripe pixels more than 8 px from
+    any train."""
+    from scipy.ndimage import distance_transform_edt
+    root = make_biased_voc(str(tmp_path / 'b96'), num_train=40, num_val=4)
+    tags = json.load(open(osp.join(root, 'cls_labels.json')))
+    alone = []
+    for n in sorted(tags):
+        label = np.asarray(Image.open(
+            osp.join(root, 'SegmentationClass', n + '.png')))
+        region = np.asarray(Image.open(
+            osp.join(root, 'BiasedRegion', n + '.png'))) > 0
+        far = np.asarray(Image.open(
+            osp.join(root, 'BiasedRegionFar', n + '.png'))) > 0
+        assert not (far & ~region).any()
+        if not region.any():
+            continue
+        rows = np.nonzero(region.any(1))[0]
+        assert rows.max() - rows.min() + 1 >= 24
+        if 1 in tags[n]:
+            dist = distance_transform_edt(label != 1)
+            assert (dist[far] > 8).all()
+            assert np.array_equal(far, region & (dist > 8))
+        else:
+            assert np.array_equal(far, region)
+            alone.append(region.mean())
+    assert alone and min(alone) > 0.2
 
 
 def _tags(ds):

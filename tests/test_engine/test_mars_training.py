@@ -89,6 +89,26 @@ def test_four_stages_through_the_tools(bench, tmp_path):
         runner = Runner.from_cfg(cfg)
         runner.train()
         ckpt = str(tmp_path / name / 'iter_2.pth')
+        if path == MARS:
+            # the labels the final teacher completes (Y^co)
+            from mmssl.apis.mars import write_complemented_labels
+            from mmssl.datasets import BiasedVOCDataset
+            ds = BiasedVOCDataset(
+                data_root=bench, ann_file='ImageSets/Segmentation/train.txt',
+                cls_labels='cls_labels.json')
+            comp = str(tmp_path / 'complemented')
+            assert write_complemented_labels(runner.model, ds, labels, comp,
+                                             log_interval=0) == len(ds)
+            tags = json.load(open(osp.join(bench, 'cls_labels.json')))
+            for i in range(len(ds)):
+                n = osp.splitext(osp.basename(
+                    ds.get_data_info(i)['img_path']))[0]
+                db = np.asarray(Image.open(osp.join(labels, n + '.png')))
+                co = np.asarray(Image.open(osp.join(comp, n + '.png')))
+                kept = db != 254
+                assert np.array_equal(co[kept], db[kept])
+                # filled with background or the image's own classes only
+                assert set(np.unique(co[~kept])) <= {0, *tags[n]}
         show = [] if path == SEG else ['--show-dir',
                                        str(tmp_path / 'show')]
         metrics = test_tool.main([

@@ -157,23 +157,32 @@ def test_mars_benchmark_table_and_test_metrics(tmp_path):
     'n/a' for a metric no seed has; tools/test.py's metrics json found."""
     mb = _load('mars_benchmark')
     lb = _load('leaderboard')
-    arm = dict(seed_mIoU=50.0, seed_fpr=40.0, mIoU=55.0, **{
-        'IoU.train': 45.0, 'IoU.person': 25.0, 'IoU.background': 90.0,
-        'biased/fpr': 60.0})
+    arm = dict(seeds_fpr=60.0, seeds_mIoU=50.0, debiased_fpr=20.0,
+               complemented_fpr=15.0, purity_selected=90.0, mIoU=55.0,
+               **{'IoU.train': 45.0, 'IoU.person': 25.0,
+                  'IoU.background': 90.0, 'biased/fpr': 60.0,
+                  'biased_far/fpr': 40.0})
     results = {}
     for seed, shift in ((0, 0.0), (1, 2.0)):
         arms = {name: {k: v + shift for k, v in arm.items()}
-                for name in ('CAM baseline', 'baseline + MARS',
-                             'baseline + MARS, min distance',
-                             'control (no co-occurrence)')}
-        arms['control (no co-occurrence)']['seed_fpr'] = None
-        results[seed] = arms
+                for name in mb.ARMS}
+        arms['CAM baseline']['debiased_fpr'] = None
+        arms['MARS']['wall (s)'] = 60.0
+        results[seed] = dict(arms, **{'biased wall (s)': 600.0,
+                                      'control wall (s)': 300.0})
     text = mb.write_table(results, str(tmp_path))
     rows = {line.split(' | ')[0].strip('| '): line
-            for line in text.splitlines()[2:]}
-    assert '| 56.00 ± 1.00 |' in rows['CAM baseline']
-    assert rows['CAM baseline'].endswith('| 2 |')
-    assert '| n/a |' in rows['control (no co-occurrence)']
+            for line in text.splitlines()[2:] if line.startswith('| ')}
+    assert set(rows) == set(mb.ARMS)
+    # columns: seeds FPR, debiased FPR, complemented, purity, far FPR, ...
+    assert rows['MARS'].startswith('| MARS | 61.00 ± 1.00 | 21.00 ± 1.00 |')
+    assert '| 41.00 ± 1.00 |' in rows['MARS']
+    assert rows['CAM baseline'].startswith('| CAM baseline | 61.00 ± 1.00 '
+                                           '| n/a |')
+    assert rows['MARS'].endswith('| 2 |')
+    assert 'Wall time: 15.0 min per seed' in text
+    summary = mb.summarize(results)
+    assert summary['MARS']['biased_far/fpr'] == dict(mean=41.0, std=1.0, n=2)
     assert osp.isfile(tmp_path / 'mars_leaderboard.md')
     run = tmp_path / 'test' / '20261125_000000'
     run.mkdir(parents=True)

@@ -1,26 +1,39 @@
 # Copyright (c) mmssl contributors. All rights reserved.
-"""MARS's CPU benchmark: the CAM baseline, baseline + MARS and the control
-on the synthetic biased-background data, over seeds; writes a markdown
-leaderboard with mean and std.
+"""MARS's CPU benchmark: the CAM baseline and MARS on the synthetic
+biased-background data and on its negative control, over seeds; writes a
+markdown leaderboard with mean and std.
 
     python tools/benchmark/mars_benchmark.py [--seeds 0 1 2] \
         [--work-dir work_dirs/mars_bench]
 
-Per seed, for the biased data (data/biased_voc, written if absent):
+The data (written if absent): ``data/biased_voc`` ('biased': the rail
+stripe under 90 % of the training trains and alone, as a band of a
+quarter to a third of the image, in half of the other training images)
+and ``data/biased_voc_control`` (the negative control: the same
+co-occurrence, the stripe never alone in training, so nothing tells MARS
+it is background). Per seed and data set:
+
   A. CAM classifier (tools/train.py) -> seeds of the training split
-     (tools/test.py with test_evaluator.output_dir; seed mIoU on train);
-  B. self-supervised features (tools/train.py, then
-     tools/mars/extract_features.py);
-  C. debiased labels (tools/mars/debias_labels.py; label statistics);
-  D. DeepLabV3+ on the seeds (baseline) and MARS on the debiased labels
-     (tools/train.py; validation mIoU, per-class IoU, biased-region FPR).
-C and D also run with Eq. 1's distance taken to the nearest background
-centroid instead of the mean (the paper's introduction's reading).
-The control (data/biased_voc_control: the stripe never lies under a train
-in training) runs A and the baseline D. Finished steps are reused
+     (tools/test.py with ``test_evaluator.output_dir``);
+  B. the colour-statistics stand-in for the USS features
+     (tools/mars/extract_features.py; fitted, nothing trained);
+  C. debiased labels (tools/mars/debias_labels.py), K_bg = 2 (the paper's
+     default) and, on the biased data, K_bg = 3;
+  D. DeepLabV3+ on the seeds (the CAM baseline) and MARS on the debiased
+     labels (tools/train.py), then the complemented labels the final
+     teacher gives every training image.
+
+Each stage reads its inputs from the paths this driver passes it (no
+stage depends on another's default work dir). Logged, per arm: the
+pseudo-label biased FPR (share of the stripe's pixels labelled train) of
+the CAM seeds, the debiased labels and the complemented labels; the
+purity of the selected train centroids; the validation biased FPR on the
+stripe pixels more than 8 px from any train (``biased_far/fpr``) and on
+the whole stripe, the train IoU and the mIoU. Finished steps are reused
 (delete their directories, or pass --rerun, to run them again); a training
-step is finished once its ``done`` marker is written after a successful run,
-so an interrupted run is trained again rather than reused half-trained.
+step is finished once its ``done`` marker is written after a successful
+run, so an interrupted run is trained again rather than reused
+half-trained.
 """
 import argparse
 import json
@@ -39,22 +52,45 @@ from leaderboard import (  # noqa: E402
     last_ckpt,
     last_metric,
     run_tool,
-    test_metrics,
     train_once,
     write_outputs,
 )
 
 CAM = 'configs/mars/cam_r18-d8_30e_biased-voc.py'
-USS = 'configs/mars/uss_simclr_r18-d8_1k_biased-voc.py'
-DEBIAS = 'configs/mars/mars-debias_simclr-r18-d8_biased-voc.py'
+DEBIAS = 'configs/mars/mars-debias_colour-stats_biased-voc.py'
 SEG = 'configs/mars/deeplabv3plus_r18-d8_1500i_biased-voc-seeds.py'
 MARS = 'configs/mars/mars_deeplabv3plus_r18-d8_1500i_biased-voc.py'
 DATA = {'biased': 'data/biased_voc', 'control': 'data/biased_voc_control'}
+DATA_VERSION = 2  # make_biased_voc's layout and scene design
 SEG_METRICS = ('mIoU', 'IoU.background', 'IoU.train', 'IoU.person',
-               'biased/fpr')
+               'biased/fpr', 'biased_far/fpr')
+# arm name -> (data set, K_bg or None for the CAM baseline)
+ARMS = {
+    'CAM baseline': ('biased', None),
+    'MARS': ('biased', 2),
+    'MARS, K_bg = 3': ('biased', 3),
+    'CAM baseline (negative control)': ('control', None),
+    'MARS (negative control)': ('control', 2),
+}
 
 
-def stage_a(data: str, seed: int, wd: str, rerun: bool) -> dict:
+def _dataset(data: str):
+    from mmssl.datasets import BiasedVOCDataset
+    return BiasedVOCDataset(data_root=data,
+                            ann_file='ImageSets/Segmentation/train.txt',
+                            cls_labels='cls_labels.json')
+
+
+def _label_stats(data: str, labels: str) -> dict:
+    from mmssl.apis.mars import label_stats
+    return label_stats(_dataset(data), labels,
+                       osp.join(data, 'SegmentationClass'),
+                       osp.join(data, 'BiasedRegion'), 1, log_interval=0)
+
+
+def stage_a(data: str, seed: int, wd: str, rerun: bool) -> str:
+    """CAM training and the seeds of the training split; returns their
+    folder."""
     cam_dir = osp.join(wd, 'cam')
     train_once(CAM, seed, cam_dir, rerun, data_opts(data))
     seeds = osp.join(wd, 'seeds')
@@ -66,7 +102,35 @@ def stage_a(data: str, seed: int, wd: str, rerun: bool) -> dict:
                  [f'test_evaluator.output_dir={osp.abspath(seeds)}'],
                  osp.join(test_dir, 'test.log'))
         open(osp.join(test_dir, 'done'), 'w').close()
-    return test_metrics(test_dir)
+    return seeds
+
+
+def stage_b(data: str, wd: str, rerun: bool) -> str:
+    feats = osp.join(wd, 'features')
+    if not done(osp.join(feats, 'meta.json'), rerun):
+        run_tool([osp.join('tools', 'mars', 'extract_features.py'), DEBIAS,
+                  '--out-dir', feats, '--cfg-options',
+                  f'mars_dataset.data_root={data}'],
+                 osp.join(wd, 'logs', 'extract.log'))
+    return feats
+
+
+def stage_c(data: str, seeds: str, feats: str, k_bg: int, seed: int,
+            wd: str, rerun: bool) -> tuple:
+    out = osp.join(wd, f'debiased_kbg{k_bg}')
+    if not done(osp.join(out, 'stats.json'), rerun):
+        run_tool([osp.join('tools', 'mars', 'debias_labels.py'), DEBIAS,
+                  '--seeds', seeds, '--features', feats, '--out-dir', out,
+                  '--seed', str(seed), '--cfg-options',
+                  f'mars_dataset.data_root={data}', f'debias.k_bg={k_bg}'],
+                 osp.join(wd, 'logs', f'debias_kbg{k_bg}.log'))
+    with open(osp.join(out, 'stats.json')) as f:
+        stats = json.load(f)
+    purity = {}
+    if osp.isfile(osp.join(out, 'purity.json')):
+        with open(osp.join(out, 'purity.json')) as f:
+            purity = json.load(f).get('train', {})
+    return out, stats, purity
 
 
 def stage_d(config: str, labels: str, data: str, seed: int, run_dir: str,
@@ -77,118 +141,152 @@ def stage_d(config: str, labels: str, data: str, seed: int, run_dir: str,
     return {m: last_metric(run_dir, m) for m in SEG_METRICS}
 
 
+def complemented(data: str, debiased: str, run_dir: str,
+                 rerun: bool) -> dict:
+    """Quality of the labels the final MARS teacher fills in."""
+    out = osp.join(run_dir, 'complemented')
+    stats_path = osp.join(out, 'stats.json')
+    if not done(stats_path, rerun):
+        from mmssl.apis.mars import write_complemented_labels
+        from mmssl.registry import MODELS
+        from mmssl.utils import register_all_modules
+        from mmssl.utils.checkpoint import load_checkpoint_strict
+        from mmssl.utils.config import load_config
+        register_all_modules()
+        cfg = load_config(MARS)
+        model = MODELS.build(cfg.model)
+        load_checkpoint_strict(model, last_ckpt(run_dir))
+        write_complemented_labels(model, _dataset(data), debiased, out,
+                                  log_interval=0)
+        with open(stats_path, 'w') as f:
+            json.dump(_label_stats(data, out), f, indent=2)
+    with open(stats_path) as f:
+        return json.load(f)
+
+
 def run_seed(seed: int, work_dir: str, rerun: bool) -> dict:
     out = {}
-    wd = osp.join(work_dir, f'seed{seed}', 'biased')
-    data = DATA['biased']
-    start = time.time()
-    seed_metrics = stage_a(data, seed, wd, rerun)
-    uss_dir = osp.join(wd, 'uss')
-    train_once(USS, seed, uss_dir, rerun,
-               data_opts(data, ('train_dataloader', )))
-    feats = osp.join(wd, 'features')
-    if not done(osp.join(feats, 'meta.json'), rerun):
-        run_tool([osp.join('tools', 'mars', 'extract_features.py'), DEBIAS,
-                  '--checkpoint', last_ckpt(uss_dir), '--out-dir', feats],
-                 osp.join(wd, 'logs', 'extract.log'))
-    debiased = osp.join(wd, 'debiased')
-    if not done(osp.join(debiased, 'stats.json'), rerun):
-        run_tool([osp.join('tools', 'mars', 'debias_labels.py'), DEBIAS,
-                  '--seeds', osp.join(wd, 'seeds'), '--features', feats,
-                  '--out-dir', debiased, '--seed', str(seed)],
-                 osp.join(wd, 'logs', 'debias.log'))
-    with open(osp.join(debiased, 'stats.json')) as f:
-        label_stats = json.load(f)
-    # the introduction's reading of Eq. 1: distance to the nearest
-    # background centroid
-    debiased_min = osp.join(wd, 'debiased_min')
-    if not done(osp.join(debiased_min, 'stats.json'), rerun):
-        run_tool([osp.join('tools', 'mars', 'debias_labels.py'), DEBIAS,
-                  '--seeds', osp.join(wd, 'seeds'), '--features', feats,
-                  '--out-dir', debiased_min, '--seed', str(seed),
-                  '--cfg-options', 'debias.reduce=min'],
-                 osp.join(wd, 'logs', 'debias_min.log'))
-    with open(osp.join(debiased_min, 'stats.json')) as f:
-        label_stats_min = json.load(f)
-    base = stage_d(SEG, osp.join(wd, 'seeds'), data, seed,
-                   osp.join(wd, 'seg_seeds'), rerun)
-    mars = stage_d(MARS, debiased, data, seed, osp.join(wd, 'seg_mars'),
-                   rerun)
-    mars_min = stage_d(MARS, debiased_min, data, seed,
-                       osp.join(wd, 'seg_mars_min'), rerun)
-    out['baseline + MARS, min distance'] = dict(
-        mars_min, seed_mIoU=label_stats_min['debiased']['mIoU'],
-        seed_fpr=label_stats_min['debiased']['biased_fpr'])
-    out['CAM baseline'] = dict(base, seed_mIoU=seed_metrics.get('mIoU'),
-                               seed_fpr=label_stats['seeds']['biased_fpr'])
-    out['baseline + MARS'] = dict(
-        mars, seed_mIoU=label_stats['debiased']['mIoU'],
-        seed_fpr=label_stats['debiased']['biased_fpr'])
-    out['biased wall (s)'] = time.time() - start
-    wd_c = osp.join(work_dir, f'seed{seed}', 'control')
-    data_c = DATA['control']
-    seed_c = stage_a(data_c, seed, wd_c, rerun)
-    ctrl = stage_d(SEG, osp.join(wd_c, 'seeds'), data_c, seed,
-                   osp.join(wd_c, 'seg_seeds'), rerun)
-    from mmssl.apis.mars import label_stats as stats_fn
-    from mmssl.datasets import BiasedVOCDataset
-    ds = BiasedVOCDataset(data_root=data_c,
-                          ann_file='ImageSets/Segmentation/train.txt',
-                          cls_labels='cls_labels.json')
-    cs = stats_fn(ds, osp.join(wd_c, 'seeds'),
-                  osp.join(data_c, 'SegmentationClass'),
-                  osp.join(data_c, 'BiasedRegion'), 1)
-    out['control (no co-occurrence)'] = dict(
-        ctrl, seed_mIoU=seed_c.get('mIoU'), seed_fpr=cs['biased_fpr'])
+    for mode in ('biased', 'control'):
+        data = DATA[mode]
+        wd = osp.join(work_dir, f'seed{seed}', mode)
+        start = time.time()
+        seeds = stage_a(data, seed, wd, rerun)
+        seed_stats = _label_stats(data, seeds)
+        feats = stage_b(data, wd, rerun)
+        for arm, (arm_mode, k_bg) in ARMS.items():
+            if arm_mode != mode:
+                continue
+            row = dict(seeds_fpr=seed_stats['biased_fpr'],
+                       seeds_mIoU=seed_stats['mIoU'])
+            if k_bg is None:
+                row.update(stage_d(SEG, seeds, data, seed,
+                                   osp.join(wd, 'seg_seeds'), rerun))
+            else:
+                debiased, stats, purity = stage_c(data, seeds, feats, k_bg,
+                                                  seed, wd, rerun)
+                run_dir = osp.join(wd, f'seg_mars_kbg{k_bg}')
+                row.update(stage_d(MARS, debiased, data, seed, run_dir,
+                                   rerun))
+                comp = complemented(data, debiased, run_dir, rerun)
+                row.update(
+                    debiased_fpr=stats['debiased']['biased_fpr'],
+                    debiased_mIoU=stats['debiased']['mIoU'],
+                    removed=stats['debiased']['removed'],
+                    complemented_fpr=comp['biased_fpr'],
+                    complemented_mIoU=comp['mIoU'],
+                    purity_selected=purity.get('selected_purity'),
+                    purity_all=purity.get('all_purity'))
+            out[arm] = row
+        out[f'{mode} wall (s)'] = time.time() - start
     return out
 
 
-COLUMNS = (('seed_mIoU', 'pseudo-label mIoU (train)'),
-           ('seed_fpr', 'pseudo-label biased FPR'),
-           ('mIoU', 'val mIoU'), ('IoU.train', 'val IoU train'),
-           ('IoU.person', 'val IoU person'),
-           ('IoU.background', 'val IoU bg'),
-           ('biased/fpr', 'val biased FPR'))
+COLUMNS = (('seeds_fpr', 'CAM-seed FPR (train)'),
+           ('debiased_fpr', 'debiased FPR (train)'),
+           ('complemented_fpr', 'complemented FPR (train)'),
+           ('purity_selected', 'selected-centroid purity'),
+           ('biased_far/fpr', 'val Biased FPR (far)'),
+           ('biased/fpr', 'val biased FPR (whole stripe)'),
+           ('IoU.train', 'val Train IoU'),
+           ('mIoU', 'val mIoU'))
+
+
+def summarize(results: dict) -> dict:
+    """Per arm and metric: mean, std (ddof 0) and the seeds that have it."""
+    out = {}
+    for arm in ARMS:
+        out[arm] = {}
+        for key, _ in COLUMNS + (('purity_all', ''), ('removed', ''),
+                                 ('debiased_mIoU', ''),
+                                 ('complemented_mIoU', ''),
+                                 ('seeds_mIoU', '')):
+            vals = [results[s][arm][key] for s in sorted(results)
+                    if arm in results[s]
+                    and results[s][arm].get(key) is not None]
+            if vals:
+                out[arm][key] = dict(mean=float(np.mean(vals)),
+                                     std=float(np.std(vals)),
+                                     n=len(vals))
+    return out
 
 
 def write_table(results: dict, out_dir: str) -> str:
-    arms = ['CAM baseline', 'baseline + MARS',
-            'baseline + MARS, min distance', 'control (no co-occurrence)']
+    summary = summarize(results)
     seeds = sorted(results)
     lines = ['| arm | ' + ' | '.join(c[1] for c in COLUMNS) + ' | seeds |',
              '|---' * (len(COLUMNS) + 2) + '|']
-    for arm in arms:
+    for arm in ARMS:
         cells = []
         for key, _ in COLUMNS:
-            vals = np.array([results[s][arm][key] for s in seeds
-                             if results[s][arm].get(key) is not None],
-                            dtype=float)
-            cells.append(f'{vals.mean():.2f} ± {vals.std():.2f}'
-                         if len(vals) else 'n/a')
-        lines.append(f'| {arm} | ' + ' | '.join(cells) +
-                     f' | {len(seeds)} |')
+            m = summary[arm].get(key)
+            cells.append(f"{m['mean']:.2f} ± {m['std']:.2f}" if m else 'n/a')
+        n = sum(arm in results[s] for s in seeds)
+        lines.append(f'| {arm} | ' + ' | '.join(cells) + f' | {n} |')
+    walls = [results[s][k] for s in seeds for k in results[s]
+             if k.endswith('wall (s)')]
     text = '\n'.join(lines) + '\n'
+    if walls:
+        text += (f'\nWall time: {sum(walls) / max(len(seeds), 1) / 60:.1f} '
+                 'min per seed (both data sets).\n')
     return write_outputs(out_dir, 'mars', text, results)
 
 
+def ensure_data() -> None:
+    from mmssl.datasets.synthetic import make_biased_voc
+    for mode, root in DATA.items():
+        meta = osp.join(ROOT, root, 'meta.json')
+        version = None
+        if osp.isfile(meta):
+            with open(meta) as f:
+                version = json.load(f).get('version')
+        if version != DATA_VERSION:
+            print(f'[mars] writing the {mode} benchmark data to {root}')
+            if osp.isdir(osp.join(ROOT, root)):
+                import shutil
+                shutil.rmtree(osp.join(ROOT, root))
+            make_biased_voc(osp.join(ROOT, root), mode=mode)
+
+
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
-    parser.add_argument('--work-dir', default='work_dirs/mars_bench')
-    parser.add_argument('--rerun', action='store_true')
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2],
+                        help='The training seeds to run.')
+    parser.add_argument('--work-dir', default='work_dirs/mars_bench',
+                        help='Where every stage of every seed writes.')
+    parser.add_argument('--rerun', action='store_true',
+                        help='Run finished steps again.')
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
     os.chdir(ROOT)
-    from mmssl.datasets.synthetic import make_biased_voc
-    for mode, root in DATA.items():
-        if not osp.isfile(osp.join(root, 'meta.json')):
-            print(f'[mars] writing the {mode} benchmark data to {root}')
-            make_biased_voc(root, mode=mode)
+    ensure_data()
     from mmssl.utils.progress import track
     results = {}
+    text = ''
     for seed in track(args.seeds, desc=f'[mars] {len(args.seeds)} seeds',
                       lines=len(args.seeds)):
         results[seed] = run_seed(seed, args.work_dir, args.rerun)

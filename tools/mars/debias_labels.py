@@ -54,11 +54,19 @@ def main(argv=None):
     features = args.features or cfg.feature_dir
     out = args.out_dir or cfg.debiased_dir
     dataset = DATASETS.build(cfg.mars_dataset)
+    stats_cfg = cfg.get('label_stats')
+    gt_dir = None
+    if stats_cfg:
+        gt_dir = osp.join(cfg.mars_dataset['data_root'], stats_cfg['gt_dir'])
+        gt_dir = gt_dir if osp.isdir(gt_dir) else None
     result = debias_dataset(dataset, features, seeds, out, seed=args.seed,
-                            **cfg.debias)
+                            purity_gt_dir=gt_dir, **cfg.debias)
     print(f"removed {result['removed'] * 100:.2f}% of the seed foreground "
           f'pixels; debiased labels in {out}')
-    stats_cfg = cfg.get('label_stats')
+    for cls, p in result.get('purity', {}).items():
+        print(f"{cls}: selected centroids {p['selected_purity']:.1f}% pure "
+              f"({p['selected_pure_share']:.1f}% more than half), all "
+              f"centroids {p['all_purity']:.1f}%")
     if stats_cfg:
         root = cfg.mars_dataset['data_root']
         gt_dir = osp.join(root, stats_cfg['gt_dir'])

@@ -26,6 +26,10 @@ class BiasedRegionMetric(BaseMetric):
     Args:
         biased_class (int | str): Class index or name.
         region_dir (str, optional): Directory of the region PNGs.
+        region_subdir (str): Without ``region_dir``, the folder next to
+            the image directory that holds them: ``'BiasedRegion'`` (the
+            whole region) or ``'BiasedRegionFar'`` (its pixels far from
+            the object, written by ``make_biased_voc``).
         prefix (str, optional): Defaults to ``'biased'``.
     """
     default_prefix: Optional[str] = 'biased'
@@ -33,11 +37,13 @@ class BiasedRegionMetric(BaseMetric):
     def __init__(self,
                  biased_class: Union[int, str],
                  region_dir: Optional[str] = None,
+                 region_subdir: str = 'BiasedRegion',
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.biased_class = biased_class
         self.region_dir = region_dir
+        self.region_subdir = region_subdir
 
     def _class_index(self) -> int:
         if isinstance(self.biased_class, int):
@@ -53,7 +59,7 @@ class BiasedRegionMetric(BaseMetric):
         if self.region_dir is not None:
             return osp.join(self.region_dir, name)
         root = osp.dirname(osp.dirname(img_path))
-        return osp.join(root, 'BiasedRegion', name)
+        return osp.join(root, self.region_subdir, name)
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
         from mmssl.datasets.wsss import read_mask

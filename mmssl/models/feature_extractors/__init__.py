@@ -1,4 +1,12 @@
 # Copyright (c) mmssl contributors. All rights reserved.
-from .dense import BaseDenseFeatures, SimCLRDenseFeatures, ViTDenseFeatures
+from .dense import (
+                    BaseDenseFeatures,
+                    ColourStatsDenseFeatures,
+                    SimCLRDenseFeatures,
+                    ViTDenseFeatures,
+)
 
-__all__ = ['BaseDenseFeatures', 'SimCLRDenseFeatures', 'ViTDenseFeatures']
+__all__ = [
+    'BaseDenseFeatures', 'ColourStatsDenseFeatures', 'SimCLRDenseFeatures',
+    'ViTDenseFeatures'
+]

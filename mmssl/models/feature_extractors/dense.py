@@ -181,3 +181,93 @@ class ViTDenseFeatures(BaseDenseFeatures):
         if self.stego:
             return self.cluster1(feat) + self.cluster2(feat)
         return feat
+
+
+@MODELS.register_module()
+class ColourStatsDenseFeatures(BaseDenseFeatures):
+    """A fixed, hand-made stand-in for a USS model on synthetic data: the
+    mean and standard deviation of each colour channel over every
+    ``stride x stride`` cell (6 numbers), centred and whitened (ZCA) with
+    statistics of the training images, so the code is signed and centred
+    like STEGO's (Hamilton et al., ICLR 2022) instead of post-ReLU.
+
+    Nothing is learned: it separates what differs in colour and texture
+    (sky, grass, the red train, the grey-brown striped rail band, skin,
+    shirts) and nothing else, which is all MARS needs of its features on
+    the synthetic benchmark; it is no substitute for STEGO on photographs.
+    Whitening matters: standardised but unwhitened, the rare textures (the
+    train and the rail band) both point away from the dominant sky and
+    grass and their cosine is about 0.8; whitened it is about 0.2 (measured
+    on the benchmark's training images). ``mean`` (6) and ``whitening``
+    (6 x 6) are given, or fitted with :meth:`fit` over the images before
+    extraction (:func:`mmssl.apis.mars.extract_features` does that when
+    they are missing).
+
+    Args:
+        stride (int): The cell size in pixels. Defaults to 8 (STEGO's
+            DINO ViT-B/8 patch).
+        mean (Sequence[float], optional): The mean to subtract.
+        whitening (Sequence[Sequence[float]], optional): The matrix ``W``
+            of ``f = (x - mean) @ W``.
+        eps (float): Added to the covariance's eigenvalues, as a share of
+            the largest, before inverting them.
+    """
+
+    def __init__(self, stride: int = 8,
+                 mean: Optional[Sequence[float]] = None,
+                 whitening: Optional[Sequence[Sequence[float]]] = None,
+                 eps: float = 1e-3):
+        super().__init__()
+        self.stride = stride
+        self.eps = eps
+        self.register_buffer('mean', torch.zeros(6))
+        self.register_buffer('whitening', torch.eye(6))
+        if (mean is None) != (whitening is None):
+            raise ValueError('ColourStatsDenseFeatures needs both mean and '
+                             'whitening, or neither (then call fit)')
+        self.fitted = mean is not None
+        if self.fitted:
+            self.mean.copy_(torch.as_tensor(mean, dtype=torch.float32))
+            self.whitening.copy_(
+                torch.as_tensor(whitening, dtype=torch.float32))
+
+    def raw(self, images: torch.Tensor) -> torch.Tensor:
+        """``(B, 6, h, w)`` cell statistics before centring."""
+        import torch.nn.functional as F
+        x = images.float() / 255.
+        s = self.stride
+        mean = F.avg_pool2d(x, s, s, ceil_mode=True)
+        sq = F.avg_pool2d(x * x, s, s, ceil_mode=True)
+        std = (sq - mean * mean).clamp_min(0).sqrt()
+        return torch.cat([mean, std], 1)
+
+    @torch.no_grad()
+    def fit(self, images) -> None:
+        """Set ``mean`` and ``whitening`` from an iterable of ``(1, 3, H,
+        W)`` images (every cell of every image counts once)."""
+        total = torch.zeros(6, dtype=torch.float64)
+        outer = torch.zeros(6, 6, dtype=torch.float64)
+        n = 0
+        for img in images:
+            f = self.raw(img).double().permute(0, 2, 3, 1).reshape(-1, 6)
+            total += f.sum(0)
+            outer += f.T @ f
+            n += f.shape[0]
+        if n < 2:
+            raise ValueError('ColourStatsDenseFeatures.fit got no images')
+        mean = total / n
+        cov = outer / n - torch.outer(mean, mean)
+        evals, evecs = torch.linalg.eigh(cov)
+        evals = evals.clamp_min(0) + self.eps * float(evals.max())
+        self.mean.copy_(mean.float())
+        self.whitening.copy_(
+            (evecs @ torch.diag(evals.rsqrt()) @ evecs.T).float())
+        self.fitted = True
+
+    @torch.no_grad()
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        if not self.fitted:
+            raise RuntimeError('ColourStatsDenseFeatures has no statistics: '
+                               'give mean and whitening, or call fit first')
+        f = self.raw(images).permute(0, 2, 3, 1) - self.mean
+        return (f @ self.whitening).permute(0, 3, 1, 2).contiguous()
