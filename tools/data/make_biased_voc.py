@@ -7,11 +7,14 @@ ImageSets/Segmentation/{train,val}.txt, cls_labels.json).
     python tools/data/make_biased_voc.py data/biased_voc_control \
         --mode control
 
-A train-like object stands on a rail-like stripe in most of its training
-images ('biased'; never in 'control'), the stripe also lies alone in
-other images' backgrounds, and a two-tone person-like object is the
-unbiased class. The validation split is the same in both modes.
-Synthetic, not photographs.
+A train-like object stands on a rail-like stripe (3+ cells of a stride-8
+feature map tall) in most of its training images; in 'biased' mode the
+stripe also lies alone, as a band of a quarter to a third of the image,
+in other images' backgrounds, in 'control' mode (the negative control)
+never. A two-tone person-like object is the unbiased class.
+BiasedRegionFar/ holds the stripe pixels more than 8 px from any train.
+The validation split is the same in both modes. Synthetic, not
+photographs.
 """
 import argparse
 import os.path as osp
@@ -29,9 +32,9 @@ def parse_args(argv=None):
                         help='The folder the dataset is written to.')
     parser.add_argument('--mode', choices=('biased', 'control'),
                         default='biased',
-                        help="'biased' puts the rail-like stripe under the "
-                        "train in most training images; 'control' never "
-                        'does.')
+                        help="'biased' also lays the rail-like stripe alone "
+                        "in other training images' backgrounds; 'control' "
+                        '(the negative control) never does.')
     parser.add_argument('--train', type=int, default=400,
                         help='The number of training images.')
     parser.add_argument('--val', type=int, default=100,
@@ -39,11 +42,12 @@ def parse_args(argv=None):
     parser.add_argument('--size', type=int, default=96,
                         help='The side of the square images, in pixels.')
     parser.add_argument('--p-cooccur', type=float, default=0.9,
-                        help="The share of the training trains standing on "
-                        "the stripe (in 'biased' mode).")
+                        help='The share of the trains standing on the '
+                        'stripe.')
     parser.add_argument('--p-alone', type=float, default=0.5,
                         help='The share of the other images whose '
-                        'background holds the stripe alone.')
+                        "background holds the stripe alone ('biased' mode "
+                        'and the validation split).')
     parser.add_argument('--seed', type=int, default=0,
                         help='The seed of the drawing.')
     return parser.parse_args(argv)
