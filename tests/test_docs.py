@@ -70,11 +70,13 @@ def test_no_file_refers_outside_the_repository():
 
 
 #: Prose that cites unpublished method notes ("the spec", "spec 3",
-#: "the spec's Eq. 2", "(spec)"): cite the paper or the official code
-#: instead, which users can read. Not a call such as
+#: "the spec's Eq. 2", "(spec)") or the team's internal issue tracker
+#: ("issue 10", "the issue's rule"): cite the paper or the official code
+#: instead, which users can read, or state the fact. Not a call such as
 #: ``module_from_spec(spec)``.
 NOTES_CITATION = re.compile(
-    r"\bthe spec\b|\bspec \d|\bspec's\b|(?<!\w)\(spec\)", re.IGNORECASE)
+    r"\bthe spec\b|\bspec \d|\bspec's\b|(?<!\w)\(spec\)"
+    r"|\bissues? #?\d+|\bthe issue's\b", re.IGNORECASE)
 
 
 def _notes_citations(text):
@@ -103,5 +105,6 @@ def test_no_file_cites_unpublished_notes():
 def test_notes_citation_check_catches_the_forms():
     text = ('as the spec says\nspec 3: T = 3\nthe Spec\'s Eq. 2\n'
             'weights (spec)\nmodule_from_spec(spec)\nspec.loader\n'
-            'a specification\n')
-    assert _notes_citations(text) == [1, 2, 3, 4]
+            'a specification\n(issue 10 arm B)\nthe issue\'s rule\n'
+            'raise an issue on GitHub\n')
+    assert _notes_citations(text) == [1, 2, 3, 4, 8, 9]

@@ -8,7 +8,7 @@
 # poly 0.9, batch 16, 5 epochs; CAMs at scales 1.0/0.5/1.5/2.0 with flips,
 # background threshold 0.15. The paper's main baseline is RS+EPM
 # (ResNet-101), whose training code is unreleased; IRNet's CAM is the
-# "CAM classifier" the issue asks for.
+# CAM classifier the benchmark uses.
 # ImageNet weights: torchvision's resnet50-19c8e357.pth (the same keys as
 # mmseg's ResNet) in checkpoints/; nothing is downloaded.
 #   python tools/train.py configs/mars/cam_r50_5e_voc12.py

@@ -1,4 +1,4 @@
-# The raw-data reference (issue 10 arm B): a 3DIoUMatch-style
+# The raw-data reference (benchmark arm B): a 3DIoUMatch-style
 # mean teacher on the RAW points of the unlabeled scenes. Teacher on the
 # clean cloud, student on a flipped (p 0.5) / rotated (+-pi/4) / scaled
 # (0.95-1.05) copy with the pseudo boxes moved alike (mmdet3d's KITTI

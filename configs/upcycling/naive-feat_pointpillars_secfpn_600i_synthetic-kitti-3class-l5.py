@@ -1,4 +1,4 @@
-# Naive feature-level consistency (issue 10 arm C, the
+# Naive feature-level consistency (benchmark arm C, the
 # failure mode the paper describes): the mean teacher of UpCycling on the
 # stored features, but the student sees the raw-point augmentations
 # applied to the feature maps (flip p 0.5, bilinear rotation +-pi/4,

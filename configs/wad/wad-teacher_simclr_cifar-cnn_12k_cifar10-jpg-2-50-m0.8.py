@@ -1,5 +1,5 @@
 # A 3x longer WAD teacher on the 50-label class-mismatch split: the
-# question "is the CPU-scale teacher just undertrained?" (the rule:
+# question "is the CPU-scale teacher just undertrained?" (the benchmark's rule:
 # the teacher's nearest-anchor accuracy must beat raw pixels, or fix the
 # teacher). 12,000 SimCLR iterations (7.7 epochs of the 49,800 images,
 # about 30 minutes on 2 cores) with checkpoints at 4,000 / 8,000 / 12,000

@@ -1,6 +1,6 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 """UpCycling's CPU benchmark on synthetic KITTI-layout LiDAR scenes
-(our design, configs/upcycling/README.md; issue 10 item 5): the arms
+(our design, configs/upcycling/README.md): the arms
 over seeds, KITTI AP40 (BEV and 3D, moderate) per class; writes a markdown
 leaderboard with mean and std.
 
