@@ -251,6 +251,111 @@ def write_table(results: dict, out_dir: str) -> str:
     return write_outputs(out_dir, 'mars', text, results)
 
 
+PAPER = dict(
+    Title='MARS: Model-agnostic Biased Object Removal without Additional '
+    'Supervision for Weakly-Supervised Semantic Segmentation',
+    URL='https://arxiv.org/abs/2304.09913', Venue='ICCV 2023')
+COLLECTIONS = {
+    'MARS': 'MARS (Jo et al., ICCV 2023) on CAM seeds',
+    'CAM baseline': 'DeepLabV3+ trained on the CAM seeds',
+    'MARS (negative control)': 'MARS where the stripe never lies alone',
+    'CAM baseline (negative control)': 'the CAM baseline on the negative '
+    'control',
+}
+# arm -> (model name, collection, config, how its labels are made)
+MODELS_OF = {
+    'CAM baseline': ('deeplabv3plus_r18-d8_1500i_biased-voc-seeds',
+                     'CAM baseline', SEG, f'CAM seeds of {CAM}'),
+    'MARS': ('mars_deeplabv3plus_r18-d8_1500i_biased-voc', 'MARS', MARS,
+             f'{DEBIAS} (K_bg = 2) on the CAM seeds'),
+    'MARS, K_bg = 3': ('mars_deeplabv3plus_r18-d8_1500i_biased-voc_kbg3',
+                       'MARS', MARS,
+                       f'{DEBIAS} --cfg-options debias.k_bg=3'),
+    'CAM baseline (negative control)': (
+        'deeplabv3plus_r18-d8_1500i_biased-voc-seeds_negative-control',
+        'CAM baseline (negative control)', SEG,
+        f'CAM seeds of {CAM} on the negative control'),
+    'MARS (negative control)': (
+        'mars_deeplabv3plus_r18-d8_1500i_biased-voc_negative-control',
+        'MARS (negative control)', MARS,
+        f'{DEBIAS} (K_bg = 2) on the negative control'),
+}
+DATASET = {
+    'biased': 'biased synthetic VOC-style (96 px; background / train / '
+    'person; rail stripe under 90 % of trains and alone in half of the '
+    'other training images)',
+    'control': 'biased synthetic VOC-style, negative control (96 px; the '
+    'stripe under 90 % of trains, never alone in training)',
+}
+
+
+def write_metafile(results: dict, path: str, command: str) -> dict:
+    """``configs/mars/metafile.yml`` from the results: every arm a model
+    with its own ``In Collection``; validation ``Biased FPR`` (the stripe
+    far from trains), ``Train IoU`` and ``mIoU``, and the pseudo-label
+    biased FPR of each stage, means over seeds with ``... std`` keys."""
+    import yaml
+    summary = summarize(results)
+    seeds = ' '.join(str(s) for s in sorted(results))
+
+    def metrics(arm, keys):
+        out = {}
+        for key, name in keys:
+            m = summary[arm].get(key)
+            if m:
+                out[name] = round(m['mean'], 2)
+                out[f'{name} std'] = round(m['std'], 2)
+        return out
+
+    models = []
+    for arm, (name, coll, config, labels) in MODELS_OF.items():
+        if not summary[arm]:
+            continue
+        data = DATASET[ARMS[arm][0]]
+        walls = [results[s][f'{ARMS[arm][0]} wall (s)']
+                 for s in sorted(results)
+                 if f'{ARMS[arm][0]} wall (s)' in results[s]]
+        models.append({
+            'Name': name, 'In Collection': coll, 'Config': config,
+            'Metadata': {
+                'Arm': arm, 'Seeds': seeds, 'Pseudo labels': labels,
+                'Features': 'ColourStatsDenseFeatures (a fixed stand-in '
+                'for STEGO; nothing learned)',
+                'Training Resources': '2 CPU cores',
+                'Wall time per seed, all arms of its data set (s)':
+                round(float(np.mean(walls))) if walls else None,
+                'Command': command},
+            'Results': [
+                {'Task': 'Semantic Segmentation',
+                 'Dataset': data + ', 100 validation images',
+                 'Metrics': metrics(arm, (('biased_far/fpr', 'Biased FPR'),
+                                          ('IoU.train', 'Train IoU'),
+                                          ('mIoU', 'mIoU'),
+                                          ('biased/fpr',
+                                           'Biased FPR (whole stripe)')))},
+                {'Task': 'Semantic Segmentation (pseudo labels)',
+                 'Dataset': data + ', the 400 training images',
+                 'Metrics': metrics(arm, (
+                     ('seeds_fpr', 'CAM-seed Biased FPR'),
+                     ('debiased_fpr', 'Debiased Biased FPR'),
+                     ('complemented_fpr', 'Complemented Biased FPR'),
+                     ('purity_selected', 'Selected-centroid purity')))},
+            ]})
+    collections = [{'Name': 'MARS', 'Metadata': {
+        'Training Data': 'image-level tags only (no masks)'},
+        'Paper': PAPER, 'Code': {'URL': 'https://github.com/shjo-april/MARS'},
+        'README': 'configs/mars/README.md'}]
+    collections += [{'Name': name, 'Metadata': {
+        'Training Data': 'image-level tags only (no masks)',
+        'Description': what}, 'README': 'configs/mars/README.md'}
+        for name, what in COLLECTIONS.items() if name != 'MARS']
+    data = {'Collections': collections, 'Models': models}
+    with open(path, 'w') as f:
+        yaml.safe_dump(data, f, sort_keys=False, allow_unicode=True,
+                       width=79)
+    return data
+
+
 def ensure_data() -> None:
     from mmssl.datasets.synthetic import make_biased_voc
     for mode, root in DATA.items():
@@ -277,6 +382,9 @@ def parse_args(argv=None):
                         help='Where every stage of every seed writes.')
     parser.add_argument('--rerun', action='store_true',
                         help='Run finished steps again.')
+    parser.add_argument('--metafile', action='store_true',
+                        help='Also write configs/mars/metafile.yml from the '
+                        'results.')
     return parser.parse_args(argv)
 
 
@@ -292,6 +400,12 @@ def main(argv=None):
         results[seed] = run_seed(seed, args.work_dir, args.rerun)
         text = write_table(results, args.work_dir)
     print(text)
+    if args.metafile and results:
+        seeds = ' '.join(str(s) for s in args.seeds)
+        write_metafile(results, osp.join(ROOT, 'configs', 'mars',
+                                         'metafile.yml'),
+                       'python tools/benchmark/mars_benchmark.py --seeds '
+                       f'{seeds} --work-dir {args.work_dir} --metafile')
     return results
 
 
