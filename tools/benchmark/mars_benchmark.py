@@ -17,8 +17,10 @@ it is background). Per seed and data set:
      (tools/test.py with ``test_evaluator.output_dir``);
   B. the colour-statistics stand-in for the USS features
      (tools/mars/extract_features.py; fitted, nothing trained);
-  C. debiased labels (tools/mars/debias_labels.py), K_bg = 2 (the paper's
-     default) and, on the biased data, K_bg = 3;
+  C. debiased labels (tools/mars/debias_labels.py): K_bg = 2 (the paper's
+     default) with Eq. 1 as written (mean distance to all background
+     centroids) and with the distance to the nearest one (the reading of
+     the paper's introduction), and, on the biased data, K_bg = 3;
   D. DeepLabV3+ on the seeds (the CAM baseline) and MARS on the debiased
      labels (tools/train.py), then the complemented labels the final
      teacher gives every training image.
@@ -64,13 +66,17 @@ DATA = {'biased': 'data/biased_voc', 'control': 'data/biased_voc_control'}
 DATA_VERSION = 2  # make_biased_voc's layout and scene design
 SEG_METRICS = ('mIoU', 'IoU.background', 'IoU.train', 'IoU.person',
                'biased/fpr', 'biased_far/fpr')
-# arm name -> (data set, K_bg or None for the CAM baseline)
+# arm name -> (data set, K_bg or None for the CAM baseline, Eq. 1's
+# reduction: 'mean' as the equation is written, 'min' the distance to the
+# nearest background centroid that the paper's introduction argues with)
 ARMS = {
-    'CAM baseline': ('biased', None),
-    'MARS': ('biased', 2),
-    'MARS, K_bg = 3': ('biased', 3),
-    'CAM baseline (negative control)': ('control', None),
-    'MARS (negative control)': ('control', 2),
+    'CAM baseline': ('biased', None, None),
+    'MARS': ('biased', 2, 'mean'),
+    'MARS, K_bg = 3': ('biased', 3, 'mean'),
+    'MARS, min distance': ('biased', 2, 'min'),
+    'CAM baseline (negative control)': ('control', None, None),
+    'MARS (negative control)': ('control', 2, 'mean'),
+    'MARS, min distance (negative control)': ('control', 2, 'min'),
 }
 
 
@@ -115,15 +121,20 @@ def stage_b(data: str, wd: str, rerun: bool) -> str:
     return feats
 
 
-def stage_c(data: str, seeds: str, feats: str, k_bg: int, seed: int,
-            wd: str, rerun: bool) -> tuple:
-    out = osp.join(wd, f'debiased_kbg{k_bg}')
+def _tag(k_bg: int, reduce: str) -> str:
+    return f'kbg{k_bg}' + ('' if reduce == 'mean' else f'_{reduce}')
+
+
+def stage_c(data: str, seeds: str, feats: str, k_bg: int, reduce: str,
+            seed: int, wd: str, rerun: bool) -> tuple:
+    out = osp.join(wd, f'debiased_{_tag(k_bg, reduce)}')
     if not done(osp.join(out, 'stats.json'), rerun):
         run_tool([osp.join('tools', 'mars', 'debias_labels.py'), DEBIAS,
                   '--seeds', seeds, '--features', feats, '--out-dir', out,
                   '--seed', str(seed), '--cfg-options',
-                  f'mars_dataset.data_root={data}', f'debias.k_bg={k_bg}'],
-                 osp.join(wd, 'logs', f'debias_kbg{k_bg}.log'))
+                  f'mars_dataset.data_root={data}', f'debias.k_bg={k_bg}',
+                  f'debias.reduce={reduce}'],
+                 osp.join(wd, 'logs', f'debias_{_tag(k_bg, reduce)}.log'))
     with open(osp.join(out, 'stats.json')) as f:
         stats = json.load(f)
     purity = {}
@@ -173,7 +184,7 @@ def run_seed(seed: int, work_dir: str, rerun: bool) -> dict:
         seeds = stage_a(data, seed, wd, rerun)
         seed_stats = _label_stats(data, seeds)
         feats = stage_b(data, wd, rerun)
-        for arm, (arm_mode, k_bg) in ARMS.items():
+        for arm, (arm_mode, k_bg, reduce) in ARMS.items():
             if arm_mode != mode:
                 continue
             row = dict(seeds_fpr=seed_stats['biased_fpr'],
@@ -183,8 +194,8 @@ def run_seed(seed: int, work_dir: str, rerun: bool) -> dict:
                                    osp.join(wd, 'seg_seeds'), rerun))
             else:
                 debiased, stats, purity = stage_c(data, seeds, feats, k_bg,
-                                                  seed, wd, rerun)
-                run_dir = osp.join(wd, f'seg_mars_kbg{k_bg}')
+                                                  reduce, seed, wd, rerun)
+                run_dir = osp.join(wd, f'seg_mars_{_tag(k_bg, reduce)}')
                 row.update(stage_d(MARS, debiased, data, seed, run_dir,
                                    rerun))
                 comp = complemented(data, debiased, run_dir, rerun)
@@ -271,6 +282,9 @@ MODELS_OF = {
     'MARS, K_bg = 3': ('mars_deeplabv3plus_r18-d8_1500i_biased-voc_kbg3',
                        'MARS', MARS,
                        f'{DEBIAS} --cfg-options debias.k_bg=3'),
+    'MARS, min distance': (
+        'mars_deeplabv3plus_r18-d8_1500i_biased-voc_min', 'MARS', MARS,
+        f'{DEBIAS} --cfg-options debias.reduce=min'),
     'CAM baseline (negative control)': (
         'deeplabv3plus_r18-d8_1500i_biased-voc-seeds_negative-control',
         'CAM baseline (negative control)', SEG,
@@ -279,6 +293,10 @@ MODELS_OF = {
         'mars_deeplabv3plus_r18-d8_1500i_biased-voc_negative-control',
         'MARS (negative control)', MARS,
         f'{DEBIAS} (K_bg = 2) on the negative control'),
+    'MARS, min distance (negative control)': (
+        'mars_deeplabv3plus_r18-d8_1500i_biased-voc_min_negative-control',
+        'MARS (negative control)', MARS,
+        f'{DEBIAS} --cfg-options debias.reduce=min on the negative control'),
 }
 DATASET = {
     'biased': 'biased synthetic VOC-style (96 px; background / train / '
