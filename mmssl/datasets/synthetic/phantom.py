@@ -9,6 +9,14 @@ defined in millimetres (world coordinates), while voxel spacing, volume
 size and orientation (RAS, LPS, LAS or RPS affines) vary per case, so the
 loaders' reorientation and resampling are exercised. It is for tests and
 the CPU benchmark; it is synthetic, not patient data.
+
+Version 2 (``version=2``, :func:`make_phantom_case_v2`) is the UMCT
+co-training benchmark's redesign: the organ only (no lesion), every case
+on one anisotropic grid (1 x 1 x 2.5 mm by default: thick slices, with
+their partial-volume averaging, so the views of a 3x3x1-kernel network
+really differ), and a per-case contrast (organ, distractor and noise
+drawn per case), so that two labeled cases do not cover the intensities
+of the others.
 """
 import json
 import os
@@ -22,6 +30,13 @@ from scipy import ndimage
 from mmssl.utils.progress import track
 
 PHANTOM_LABELS = {'0': 'background', '1': 'organ', '2': 'lesion'}
+PHANTOM_V2_LABELS = {'0': 'background', '1': 'organ'}
+# version 2: the HU ranges drawn per case (organ and distractor
+# independently, so intensity alone never tells them apart) and the
+# noise's standard deviation
+V2_ORGAN_HU = (40., 200.)
+V2_NOISE_HU = (10., 25.)
+V2_SPACING = (1.0, 1.0, 2.5)
 _ORIENTATIONS = ('RAS', 'LPS', 'LAS', 'RPS')
 
 
@@ -83,16 +98,90 @@ def make_phantom_case(rng: np.random.Generator
     return img.astype(np.float32), label, affine
 
 
+def make_phantom_case_v2(rng: np.random.Generator,
+                         spacing=V2_SPACING,
+                         supersample: int = 5) -> Tuple[np.ndarray,
+                                                        np.ndarray,
+                                                        np.ndarray, dict]:
+    """One version-2 case: ``(image HU float32, label uint8, affine,
+    info)``, label 1 the organ only.
+
+    Every case has the voxel size ``spacing`` (mm, array axes; the third
+    is the slice axis whatever the orientation) and its own size and
+    orientation. The scene is drawn on a grid ``supersample`` times finer
+    along the slices and averaged over each slice (partial volume: a thick
+    slice blurs the organ's top and bottom; the label is the voxels at
+    least half organ). Organ and distractor densities are drawn per case
+    from ``V2_ORGAN_HU`` independently, the noise from ``V2_NOISE_HU``;
+    ``info`` holds the case's ``organ_hu``, ``distractor_hu``,
+    ``noise_hu`` and ``spacing``.
+    """
+    spacing = tuple(float(s) for s in spacing)
+    extent = np.array([rng.uniform(56, 68), rng.uniform(56, 68),
+                       rng.uniform(82, 100)])  # mm
+    shape = tuple(int(round(e / s)) for e, s in zip(extent, spacing))
+    axcodes = _ORIENTATIONS[int(rng.integers(len(_ORIENTATIONS)))]
+    affine = _affine(spacing, axcodes, shape, rng.uniform(-20, 20, 3))
+    organ_hu = float(rng.uniform(*V2_ORGAN_HU))
+    other_hu = float(rng.uniform(*V2_ORGAN_HU))
+    noise_hu = float(rng.uniform(*V2_NOISE_HU))
+    # the fine grid: slice k covers sub-slices k*n .. k*n + n-1, at
+    # k + (m + 0.5) / n - 0.5 in voxel units
+    n = int(supersample)
+    fine = (shape[0], shape[1], shape[2] * n)
+    ijk = np.indices(fine, dtype=np.float64)
+    ijk[2] = (ijk[2] + 0.5) / n - 0.5
+    world = np.einsum('ij,j...->i...', affine[:3, :3], ijk) + \
+        affine[:3, 3, None, None, None]
+    centre = affine[:3, :3] @ ((np.asarray(shape) - 1) / 2) + affine[:3, 3]
+    rel = world - centre[:, None, None, None]
+    body = (rel[0] / (extent[0] * 0.48))**2 + (rel[1] /
+                                              (extent[1] * 0.45))**2 < 1
+    organ_c = rng.uniform(-6, 6, 3)
+    organ_r = np.array([rng.uniform(10, 15), rng.uniform(10, 15),
+                        rng.uniform(14, 24)])
+    organ = _blob(rel, organ_c, organ_r, rng) & body
+    other_c = organ_c + np.sign(rng.uniform(-1, 1, 3)) * (organ_r + 8) * \
+        np.array([1, 0.3, 0.2])
+    other = _blob(rel, other_c, rng.uniform(5, 8, 3), rng) & body & ~organ
+    fine_img = np.full(fine, -1000., np.float32)  # air
+    fine_img[body] = -80.  # fat / soft tissue
+    fine_img[organ] = organ_hu
+    fine_img[other] = other_hu
+
+    def slab_mean(a):
+        return a.reshape(shape[0], shape[1], shape[2], n).mean(-1)
+
+    img = slab_mean(fine_img)
+    img = ndimage.gaussian_filter(img, 0.7)  # in-plane and slice blur
+    img += rng.normal(0, noise_hu, shape).astype(np.float32)
+    label = (slab_mean(organ.astype(np.float32)) >= 0.5).astype(np.uint8)
+    info = dict(organ_hu=round(organ_hu, 1),
+                distractor_hu=round(other_hu, 1),
+                noise_hu=round(noise_hu, 1), spacing=list(spacing))
+    return img.astype(np.float32), label, affine, info
+
+
 def make_phantom_msd(out_dir: str,
                      num_training: int = 14,
                      num_test: int = 2,
-                     seed: int = 0) -> str:
+                     seed: int = 0,
+                     version: int = 1) -> str:
     """Write ``num_training`` labeled and ``num_test`` unlabeled phantoms
     in the MSD layout; the same arguments give the same files.
+
+    ``version=1`` (the default): organ + lesion, spacing varying per case
+    (the original benchmark's data). ``version=2``: organ only, the
+    anisotropic ``V2_SPACING`` for every case and a per-case contrast
+    (:func:`make_phantom_case_v2`); ``dataset.json`` then also lists each
+    case's drawn densities under ``phantom_cases`` (an extra key; the
+    MSD readers ignore it).
 
     Returns:
         str: ``out_dir``.
     """
+    if version not in (1, 2):
+        raise ValueError(f'version must be 1 or 2, got {version!r}')
     if isinstance(num_training, bool) or not isinstance(num_training, int) \
             or num_training < 1:
         raise ValueError('num_training must be an integer >= 1 (the '
@@ -104,12 +193,20 @@ def make_phantom_msd(out_dir: str,
     rng = np.random.default_rng(seed)
     for sub in ('imagesTr', 'labelsTr', 'imagesTs'):
         os.makedirs(osp.join(out_dir, sub), exist_ok=True)
-    training, test = [], []
+    training, test, cases = [], [], []
+
+    def name_of(i):
+        return f'phantom_{i:03d}.nii.gz'
+
     for i in track(range(num_training + num_test),
-                   desc=f'phantoms: {num_training} labeled and {num_test} '
-                   f'test cases to {out_dir}'):
-        img, label, affine = make_phantom_case(rng)
-        name = f'phantom_{i:03d}.nii.gz'
+                   desc=f'phantoms v{version}: {num_training} labeled and '
+                   f'{num_test} test cases to {out_dir}'):
+        if version == 1:
+            img, label, affine = make_phantom_case(rng)
+        else:
+            img, label, affine, info = make_phantom_case_v2(rng)
+            cases.append(dict(name=name_of(i), **info))
+        name = name_of(i)
         image_img = nib.Nifti1Image(np.rint(img).astype(np.int16), affine)
         image_img.header.set_xyzt_units('mm')
         if i < num_training:
@@ -125,9 +222,16 @@ def make_phantom_msd(out_dir: str,
     meta = dict(
         name='Phantom', description='Synthetic CT-like phantoms written by '
         'mmssl.datasets.synthetic.make_phantom_msd (not patient data)',
-        tensorImageSize='3D', modality={'0': 'CT'}, labels=PHANTOM_LABELS,
+        tensorImageSize='3D', modality={'0': 'CT'},
+        labels=PHANTOM_LABELS if version == 1 else PHANTOM_V2_LABELS,
         numTraining=num_training, numTest=num_test, training=training,
         test=test)
+    if version == 2:
+        meta['description'] += (
+            '; version 2: organ only, anisotropic voxels, per-case '
+            'contrast')
+        meta['phantom_version'] = 2
+        meta['phantom_cases'] = cases
     with open(osp.join(out_dir, 'dataset.json'), 'w') as f:
         json.dump(meta, f, indent=2)
     return out_dir
