@@ -10,6 +10,8 @@ class VolumeDataSample(BaseDataElement):
     - ``gt_seg`` (Tensor): (D, H, W) int64 ground-truth labels.
     - ``pred_seg`` (Tensor): (D, H, W) int64 predicted labels.
     - ``seg_probs`` (Tensor): (C, D, H, W) predicted probabilities.
+    - ``log_seg`` (Tensor): (D, H, W) int64 true labels of an unlabeled
+      patch, for logging only (never trained on).
 
     Metainfo: ``img_path``, ``spacing`` (voxel size along (z, y, x) in mm),
     ``affine``, ``ori_shape``, ``ori_affine`` and ``geometry`` (the record

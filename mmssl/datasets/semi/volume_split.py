@@ -58,7 +58,7 @@ def _build(dataset):
 class VolumeSplitDataset(Dataset):
     """One side of a labeled/unlabeled split of a volume dataset (an
     :class:`~mmssl.datasets.MSDDataset` without pipeline). Unlabeled
-    volumes lose their ``seg_map_path``.
+    volumes lose their ``seg_map_path``, unless ``log_labels``.
 
     Args:
         dataset (dict | Dataset): The training volumes.
@@ -70,6 +70,11 @@ class VolumeSplitDataset(Dataset):
             (e.g. another run's ``split.json``).
         pipeline (list): Transforms of each volume.
         split (dict, optional): An already drawn split.
+        log_labels (bool): Unlabeled volumes keep their label file, for
+            logging only: the pipeline must end with
+            ``LabelForLoggingOnly`` (it moves the label to ``log_seg``)
+            before ``PackVolumeInputs``; a packed unlabeled sample with a
+            ``gt_seg`` is an error. Defaults to False.
     """
 
     def __init__(self,
@@ -80,7 +85,8 @@ class VolumeSplitDataset(Dataset):
                  seed: int = 0,
                  split_file: Optional[str] = None,
                  pipeline: Sequence = (),
-                 split: Optional[Dict] = None):
+                 split: Optional[Dict] = None,
+                 log_labels: bool = False):
         if subset not in ('labeled', 'unlabeled'):
             raise ValueError(f"subset must be 'labeled' or 'unlabeled', got "
                              f'{subset!r}')
@@ -100,6 +106,7 @@ class VolumeSplitDataset(Dataset):
         self.split = split
         self.indices = list(split[subset])
         self.pipeline = Compose(list(pipeline))
+        self.log_labels = bool(log_labels)
 
     @property
     def metainfo(self) -> dict:
@@ -110,13 +117,22 @@ class VolumeSplitDataset(Dataset):
 
     def get_data_info(self, idx: int) -> dict:
         info = copy.deepcopy(self.dataset.get_data_info(self.indices[idx]))
-        if self.subset == 'unlabeled':
+        if self.subset == 'unlabeled' and not self.log_labels:
             info.pop('seg_map_path', None)
         info['sample_idx'] = idx
         return info
 
     def __getitem__(self, idx: int) -> dict:
-        return self.pipeline(self.get_data_info(idx))
+        out = self.pipeline(self.get_data_info(idx))
+        if self.subset == 'unlabeled' and self.log_labels:
+            sample = out.get('data_samples') if isinstance(out, dict) \
+                else None
+            if sample is not None and 'gt_seg' in sample:
+                raise ValueError(
+                    'an unlabeled volume kept its label as gt_seg (it would '
+                    'be trained on): end the unlabeled pipeline with '
+                    'LabelForLoggingOnly before PackVolumeInputs')
+        return out
 
 
 @DATASETS.register_module()
@@ -130,6 +146,8 @@ class VolumeSemiDataset(ConcatDataset):
         unlabeled_pipeline (list): Transforms of unlabeled volumes.
         num_labeled, labeled_names, seed, split_file: See
             :class:`VolumeSplitDataset`.
+        log_unlabeled_labels (bool): The unlabeled part's ``log_labels``.
+            Defaults to False.
     """
 
     def __init__(self,
@@ -139,13 +157,15 @@ class VolumeSemiDataset(ConcatDataset):
                  num_labeled: Optional[int] = None,
                  labeled_names: Optional[Sequence[str]] = None,
                  seed: int = 0,
-                 split_file: Optional[str] = None):
+                 split_file: Optional[str] = None,
+                 log_unlabeled_labels: bool = False):
         labeled = VolumeSplitDataset(dataset, 'labeled', num_labeled,
                                      labeled_names, seed, split_file,
                                      labeled_pipeline)
         unlabeled = VolumeSplitDataset(labeled.dataset, 'unlabeled',
                                        pipeline=unlabeled_pipeline,
-                                       split=labeled.split)
+                                       split=labeled.split,
+                                       log_labels=log_unlabeled_labels)
         super().__init__([labeled, unlabeled])
         self.split = labeled.split
 

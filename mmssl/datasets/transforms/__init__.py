@@ -4,6 +4,7 @@ from .loading import LoadImageFromFile, LoadSegAnnotations
 from .processing import RandomCropPad
 from .randaugment import Cutout, RandAugment
 from .volume import (
+                     LabelForLoggingOnly,
                      LoadNiftiFromFile,
                      Orientation,
                      PackVolumeInputs,
@@ -20,5 +21,6 @@ __all__ = [
     'RandomCropPad', 'RandAugment',
     'Cutout', 'LoadNiftiFromFile', 'Orientation', 'Spacing',
     'ScaleIntensityWindow', 'PackVolumeInputs', 'RandCropByPosNeg',
-    'RandCropByLabelClasses', 'RandFlip3D', 'RandIntensityJitter'
+    'RandCropByLabelClasses', 'RandFlip3D', 'RandIntensityJitter',
+    'LabelForLoggingOnly'
 ]

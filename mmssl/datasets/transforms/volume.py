@@ -386,13 +386,34 @@ def save_nifti_like(label: np.ndarray, reference_path: str, out_path: str,
 
 
 @TRANSFORMS.register_module()
+class LabelForLoggingOnly(BaseTransform):
+    """Move an unlabeled volume's label out of training's reach: ``gt_seg``
+    becomes ``log_seg``, which :class:`PackVolumeInputs` packs as the data
+    sample's ``log_seg``; models train only on ``gt_seg`` (UMCT logs the
+    Dice of its pseudo labels against ``log_seg``).
+
+    Put it last before :class:`PackVolumeInputs` in an unlabeled pipeline
+    whose dataset keeps the labels (``VolumeSplitDataset(...,
+    log_labels=True)``), so that crops and flips move the label with the
+    image; that pipeline's crops must not look at the label
+    (``RandCropByPosNeg(pos=0)``), or the label would choose them.
+    """
+
+    def transform(self, results: dict) -> dict:
+        if 'gt_seg' in results:
+            results['log_seg'] = results.pop('gt_seg')
+        return results
+
+
+@TRANSFORMS.register_module()
 class PackVolumeInputs(BaseTransform):
     """Pack a volume for the network: ``inputs`` (1, k, j, i) float32 (axes
     reversed: (z, y, x) after RAS reorientation) and a
     :class:`~mmssl.structures.VolumeDataSample` with ``gt_seg`` (same axes)
     and the metainfo needed to evaluate and save (``img_path``,
     ``spacing`` in the packed axis order, ``affine``, ``ori_shape``,
-    ``geometry``)."""
+    ``geometry``); a ``log_seg`` (:class:`LabelForLoggingOnly`) is packed
+    as ``log_seg`` the same way."""
 
     META_KEYS = ('img_path', 'seg_map_path', 'sample_idx', 'ori_shape',
                  'affine', 'ori_affine', 'geometry')
@@ -404,6 +425,9 @@ class PackVolumeInputs(BaseTransform):
         if 'gt_seg' in results:
             sample.gt_seg = torch.from_numpy(np.ascontiguousarray(
                 results['gt_seg'].transpose(2, 1, 0))).long()
+        if 'log_seg' in results:
+            sample.log_seg = torch.from_numpy(np.ascontiguousarray(
+                results['log_seg'].transpose(2, 1, 0))).long()
         meta = {k: results[k] for k in self.META_KEYS if k in results}
         meta['spacing'] = tuple(reversed(results['spacing']))
         meta['img_shape'] = img.shape
@@ -420,7 +444,7 @@ def unpack_label(label_zyx: np.ndarray) -> np.ndarray:
 __all__ = [
     'LoadNiftiFromFile', 'Orientation', 'Spacing', 'ScaleIntensityWindow',
     'RandCropByPosNeg', 'RandCropByLabelClasses', 'RandFlip3D',
-    'RandIntensityJitter',
+    'RandIntensityJitter', 'LabelForLoggingOnly',
     'PackVolumeInputs', 'invert_geometry', 'save_nifti_like', 'load_nifti',
     'check_affine', 'check_voxels', 'unpack_label'
 ]

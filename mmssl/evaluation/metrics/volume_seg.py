@@ -1,5 +1,8 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 """Per-class Dice and HD95 (mm) of volumetric segmentations."""
+import json
+import os
+import os.path as osp
 from typing import List, Optional, Sequence
 
 import numpy as np
@@ -34,6 +37,11 @@ class VolumeSegMetric(BaseMetric):
         original_grid (bool): Evaluate on the label file's grid when
             the sample allows it. Defaults to True.
         prefix (str, optional): Defaults to ``'seg3d'``.
+        per_case_file (str, optional): Also write every volume's Dice (%)
+            and HD95 (mm) per class to this JSON file (a list of
+            ``{"case", "dice": {class: value}, "hd95": {class: value}}``,
+            HD95 ``null`` where undefined), for statistics over cases.
+            Defaults to None (not written).
     """
     default_prefix: Optional[str] = 'seg3d'
 
@@ -42,8 +50,10 @@ class VolumeSegMetric(BaseMetric):
                  ignore_background: bool = True,
                  original_grid: bool = True,
                  collect_device: str = 'cpu',
-                 prefix: Optional[str] = None):
+                 prefix: Optional[str] = None,
+                 per_case_file: Optional[str] = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
+        self.per_case_file = per_case_file
         self.classes = None if classes is None else tuple(classes)
         self.ignore_background = ignore_background
         self.original_grid = original_grid
@@ -90,7 +100,8 @@ class VolumeSegMetric(BaseMetric):
                       for c in range(start, num)],
                 hd95=[hd95(pred == c, gt == c, spacing)
                       for c in range(start, num)],
-                start=start))
+                start=start,
+                case=osp.basename(str(sample.get('img_path', '')))))
 
     def compute_metrics(self, results: List[dict]) -> dict:
         names = self._names()
@@ -111,7 +122,24 @@ class VolumeSegMetric(BaseMetric):
             metrics[f'hd95_undefined/{name}'] = int(np.isnan(h).sum())
             dices.append(metrics[f'dice/{name}'])
             hds.append(metrics[f'hd95/{name}'])
+        if self.per_case_file:
+            self._write_per_case(results, names, start)
         metrics['mDice'] = float(np.mean(dices))
         metrics['mHD95'] = float(np.nanmean(hds)) if not np.all(
             np.isnan(hds)) else float('nan')
         return metrics
+
+    def _write_per_case(self, results: List[dict], names, start: int):
+        rows = []
+        for r in results:
+            row = dict(case=r.get('case', ''), dice={}, hd95={})
+            for k, (d, h) in enumerate(zip(r['dice'], r['hd95'])):
+                c = start + k
+                name = names[c] if c < len(names) else str(c)
+                row['dice'][name] = float(d * 100)
+                row['hd95'][name] = None if np.isnan(h) else float(h)
+            rows.append(row)
+        folder = osp.dirname(osp.abspath(self.per_case_file))
+        os.makedirs(folder, exist_ok=True)
+        with open(self.per_case_file, 'w') as f:
+            json.dump(rows, f, indent=1)

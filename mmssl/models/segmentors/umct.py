@@ -45,7 +45,11 @@ class UMCTSegmentor(BaseModel):
 
     With one view and ``lambda_cot=0`` it is the supervised single-view
     baseline; with three views and ``lambda_cot=0``, the supervised
-    multi-view one. At test time each view predicts the whole volume by
+    multi-view one. Unlabeled patches that carry a ``log_seg`` (their
+    true label, for logging only: ``LabelForLoggingOnly``) add the Dice
+    of each view's and each fused pseudo label to the log
+    (:meth:`pseudo_label_dice`); nothing is trained on it. At test time
+    each view predicts the whole volume by
     sliding windows (``test_cfg``) and the views' softmax outputs are
     averaged (section 5).
 
@@ -128,23 +132,82 @@ class UMCTSegmentor(BaseModel):
                            "or 'tensor'")
 
     @torch.no_grad()
-    def pseudo_labels(self, x: torch.Tensor) -> List[torch.Tensor]:
-        """Every view's fused pseudo label for the unlabeled batch ``x``."""
-        means, variances = [], []
+    def pseudo_labels(self, x: torch.Tensor,
+                      truth: Optional[torch.Tensor] = None,
+                      diagnostics: Optional[dict] = None
+                      ) -> List[torch.Tensor]:
+        """Every view's fused pseudo label for the unlabeled batch ``x``.
+
+        With ``truth`` (the unlabeled patches' labels, (B, *spatial), for
+        logging only) the foreground Dice of every view's MC mean and of
+        every fused pseudo label against it go into ``diagnostics``
+        (:meth:`pseudo_label_dice`)."""
+        means, variances, raw = [], [], []
         for j in range(len(self.views)):
-            samples = torch.stack([
-                self.view_logits(j, x).softmax(1)
-                for _ in range(self.mc_samples)
-            ])
+            net, v = self.nets[j], self.views[j]
+            if hasattr(net, 'forward_mc'):
+                # trunk once, the dropout tail K times (same distribution)
+                samples = from_view(net.forward_mc(
+                    to_view(x, v), self.mc_samples), v).softmax(2)
+            else:
+                samples = torch.stack([
+                    self.view_logits(j, x).softmax(1)
+                    for _ in range(self.mc_samples)
+                ])
             mean, var = mc_mean_and_variance(samples)
             means.append(mean)
+            raw.append(var)
             variances.append(var if self.uncertainty else
                              torch.zeros_like(var))
         targets = uncertainty_weighted_fusion(means, variances, self.eps)
+        if truth is not None and diagnostics is not None:
+            diagnostics.update(self.pseudo_label_dice(means, raw, truth))
         if self.hard_pseudo_label:
             targets = [F.one_hot(t.argmax(1), self.num_classes).movedim(
                 -1, 1).to(t.dtype) for t in targets]
         return targets
+
+    def pseudo_label_dice(self, means: List[torch.Tensor],
+                          variances: List[torch.Tensor],
+                          truth: torch.Tensor) -> dict:
+        """Foreground Dice (%, pooled over the batch) against ``truth`` of
+        each view's MC-mean prediction (``pl_dice/view<i>``) and of each
+        view's fused pseudo label, with the confidence weights
+        (``pl_dice/fused_unc<i>``) and with equal weights
+        (``pl_dice/fused_eq<i>``), whichever the model trains with; plus
+        their means and the best view (``view_mean``, ``view_best``,
+        ``fused_unc_mean``, ``fused_eq_mean``) and the model's own fusion's
+        mean minus the best view (``fused_gain``). Foreground: any class
+        > 0. Empty when neither the truth nor any prediction has
+        foreground (Dice undefined)."""
+        fg = truth > 0
+
+        def dice(probs):
+            pred = probs.argmax(1) > 0
+            denom = pred.sum() + fg.sum()
+            return None if denom == 0 else \
+                200. * (pred & fg).sum().float() / denom.float()
+
+        views = [dice(m) for m in means]
+        unc = [dice(t) for t in uncertainty_weighted_fusion(
+            means, variances, self.eps)]
+        eq = [dice(t) for t in uncertainty_weighted_fusion(
+            means, [torch.zeros_like(v) for v in variances], self.eps)]
+        if any(d is None for d in views + unc + eq):
+            return {}
+        out = {}
+        for i, (v, u, e) in enumerate(zip(views, unc, eq)):
+            out[f'pl_dice/view{i}'] = v
+            out[f'pl_dice/fused_unc{i}'] = u
+            out[f'pl_dice/fused_eq{i}'] = e
+        out['pl_dice/view_mean'] = torch.stack(views).mean()
+        out['pl_dice/view_best'] = torch.stack(views).max()
+        out['pl_dice/fused_unc_mean'] = torch.stack(unc).mean()
+        out['pl_dice/fused_eq_mean'] = torch.stack(eq).mean()
+        own = out['pl_dice/fused_unc_mean' if self.uncertainty else
+                  'pl_dice/fused_eq_mean']
+        out['pl_dice/fused_gain'] = own - out['pl_dice/view_best']
+        return out
 
     def loss(self, inputs: torch.Tensor,
              data_samples: List[VolumeDataSample]) -> dict:
@@ -175,13 +238,19 @@ class UMCTSegmentor(BaseModel):
                 ce_dice_loss(lg[lab_rows], gt) for lg in logits)
         if cot_on:
             unl_rows = [pos[k] for k in unl]
-            targets = self.pseudo_labels(inputs[unl])
+            truth = None
+            if all('log_seg' in data_samples[k] for k in unl):
+                truth = torch.stack([data_samples[k].log_seg
+                                     for k in unl]).to(device)
+            diagnostics = {}
+            targets = self.pseudo_labels(inputs[unl], truth, diagnostics)
             losses['loss_cot'] = self.lambda_cot * sum(
                 ce_dice_loss(lg[unl_rows], t)
                 for lg, t in zip(logits, targets))
             with torch.no_grad():
                 fg = torch.stack([t.argmax(1) > 0 for t in targets])
                 losses['pseudo_fg_ratio'] = fg.float().mean()
+            losses.update(diagnostics)
         elif unl and lab:
             losses['loss_cot'] = inputs.new_zeros(())  # logged, stage 1
         elif unl:

@@ -1,0 +1,111 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""The version-2 phantoms of UMCT's co-training benchmark: anisotropic
+voxels kept, a contrast drawn per case, organ only, the MSD layout; and
+the unlabeled volumes' labels kept for logging only."""
+import json
+import os.path as osp
+
+import nibabel as nib
+import numpy as np
+import pytest
+
+from mmssl.datasets import MSDDataset
+from mmssl.datasets.semi import VolumeSemiDataset
+from mmssl.datasets.synthetic import (
+    PHANTOM_V2_LABELS,
+    make_phantom_case_v2,
+    make_phantom_msd,
+)
+from mmssl.datasets.synthetic.phantom import V2_ORGAN_HU, V2_SPACING
+
+
+@pytest.fixture(scope='module')
+def phantom_v2(tmp_path_factory):
+    return make_phantom_msd(str(tmp_path_factory.mktemp('v2') / 'Task'),
+                            num_training=5, num_test=1, seed=1, version=2)
+
+
+def test_v2_layout_spacing_and_labels(phantom_v2):
+    meta = json.load(open(osp.join(phantom_v2, 'dataset.json')))
+    assert meta['labels'] == PHANTOM_V2_LABELS == {'0': 'background',
+                                                   '1': 'organ'}
+    assert meta['phantom_version'] == 2 and meta['numTraining'] == 5
+    assert len(meta['training']) == 5 and len(meta['test']) == 1
+    assert 'not patient data' in meta['description']
+    for entry in meta['training']:
+        for key in ('image', 'label'):
+            assert osp.isfile(osp.join(phantom_v2, entry[key]))
+    assert osp.isfile(osp.join(phantom_v2, meta['test'][0]))
+    train = MSDDataset(phantom_v2)
+    assert train.metainfo['classes'] == ('background', 'organ')
+    axcodes = set()
+    for i in range(5):
+        info = train.get_data_info(i)
+        img, seg = nib.load(info['img_path']), nib.load(info['seg_map_path'])
+        # every case on the same anisotropic grid (thick slices)
+        assert img.header.get_zooms() == pytest.approx(V2_SPACING)
+        np.testing.assert_allclose(img.affine, seg.affine)
+        labels = np.unique(np.asarray(seg.dataobj))
+        assert set(labels.tolist()) == {0, 1}  # organ only, no lesion
+        assert img.shape[2] >= 32  # a 32-voxel patch fits along slices
+        axcodes.add(nib.aff2axcodes(img.affine))
+    assert len(axcodes) > 1  # orientations still vary
+
+
+def test_v2_contrast_is_drawn_per_case(phantom_v2):
+    meta = json.load(open(osp.join(phantom_v2, 'dataset.json')))
+    cases = meta['phantom_cases']
+    assert [c['name'] for c in cases] == [
+        f'phantom_{i:03d}.nii.gz' for i in range(6)]
+    organ = [c['organ_hu'] for c in cases]
+    assert all(V2_ORGAN_HU[0] <= h <= V2_ORGAN_HU[1] for h in organ)
+    assert np.ptp(organ) > 30
+    # the images carry the drawn density: the organ's median HU follows it
+    train = MSDDataset(phantom_v2)
+    medians = []
+    for i in range(5):
+        info = train.get_data_info(i)
+        img = np.asarray(nib.load(info['img_path']).dataobj, float)
+        seg = np.asarray(nib.load(info['seg_map_path']).dataobj)
+        medians.append(np.median(img[seg == 1]))
+    assert np.corrcoef(medians, organ[:5])[0, 1] > 0.9
+
+
+def test_v2_case_partial_volume_and_determinism():
+    a = make_phantom_case_v2(np.random.default_rng(4))
+    b = make_phantom_case_v2(np.random.default_rng(4))
+    np.testing.assert_array_equal(a[1], b[1])
+    img, label, affine, info = a
+    assert img.shape == label.shape and label.dtype == np.uint8
+    assert info['spacing'] == list(V2_SPACING)
+    assert np.linalg.norm(affine[:3, :3], axis=0) == pytest.approx(
+        V2_SPACING)
+    with pytest.raises(ValueError, match='version must be 1 or 2'):
+        make_phantom_msd('/nonexistent/never', version=3)
+
+
+def test_unlabeled_labels_are_for_logging_only(phantom_v2):
+    pre = [dict(type='LoadNiftiFromFile'), dict(type='Orientation',
+                                                axcodes='RAS'),
+           dict(type='ScaleIntensityWindow', a_min=-100, a_max=240),
+           dict(type='RandCropByPosNeg', size=16, pos=0, neg=1)]
+    pack = [dict(type='PackVolumeInputs')]
+    data = dict(type='MSDDataset', data_root=phantom_v2, cases=[0, 1, 2])
+    ds = VolumeSemiDataset(
+        data, labeled_pipeline=pre + pack,
+        unlabeled_pipeline=pre + [dict(type='LabelForLoggingOnly')] + pack,
+        num_labeled=1, log_unlabeled_labels=True)
+    lab, unl = ds[0]['data_samples'], ds[1]['data_samples']
+    assert 'gt_seg' in lab and 'log_seg' not in lab
+    assert 'gt_seg' not in unl and unl.log_seg.shape == (16, 16, 16)
+    # a pipeline that forgets to hide the label is refused
+    bad = VolumeSemiDataset(data, labeled_pipeline=pre + pack,
+                            unlabeled_pipeline=pre + pack, num_labeled=1,
+                            log_unlabeled_labels=True)
+    with pytest.raises(ValueError, match='LabelForLoggingOnly'):
+        bad[1]
+    # default: unlabeled volumes have no label at all
+    plain = VolumeSemiDataset(data, labeled_pipeline=pre + pack,
+                              unlabeled_pipeline=pre + pack, num_labeled=1)
+    unl = plain[1]['data_samples']
+    assert 'gt_seg' not in unl and 'log_seg' not in unl
