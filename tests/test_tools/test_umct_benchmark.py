@@ -1,0 +1,116 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""UMCT's co-training benchmark driver: its configs exist, the table
+(mean ± std over seeds and over cases, pseudo-label Dice, the gate), the
+log reading and the shortened schedules of a smoke test."""
+import importlib.util
+import json
+import os.path as osp
+
+import pytest
+
+from tests.helpers.runner_utils import ROOT
+
+
+def _load():
+    path = osp.join(ROOT, 'tools', 'benchmark', 'umct_benchmark.py')
+    spec = importlib.util.spec_from_file_location('bench_umct', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _run(dices, hd=3.0, pl=None, wall=100.0):
+    return dict(cases=[dict(case=f'c{i}', dice=d, hd95=None if d == 0 else
+                            hd) for i, d in enumerate(dices)],
+                wall_time_s=wall, load_avg_mean=2.0, pl_dice=pl or {})
+
+
+def _results():
+    pl = dict(view_mean=60., view_best=64., fused_unc_mean=66.,
+              fused_eq_mean=65., fused_gain=2.)
+    return {
+        0: {'stage1': _run([50., 60.]), 'sup-3v': _run([60., 70.]),
+            'umct': _run([70., 80.], pl=pl, wall=600.),
+            'full': _run([80., 90.])},
+        1: {'stage1': _run([50., 60.]), 'sup-3v': _run([70., 80.]),
+            'umct': _run([72., 0.], pl=dict(pl, fused_gain=4.), wall=620.),
+            'full': _run([80., 90.])},
+    }
+
+
+def test_configs_of_the_arms_exist():
+    bench = _load()
+    for _, config, _ in bench.ARMS.values():
+        assert osp.isfile(osp.join(ROOT, config))
+    assert osp.isfile(osp.join(ROOT, bench.STAGE1))
+    assert set(bench.DEFAULT_ARMS) <= set(bench.ARMS)
+
+
+def test_table_means_over_seeds_and_cases_and_gate(tmp_path):
+    bench = _load()
+    text = bench.write_table(_results(), str(tmp_path))
+    main_table = text.split('\n\n')[0]  # the pseudo-label table follows
+    rows = {line.split(' | ')[0].strip('| '): line.split(' | ')
+            for line in main_table.splitlines() if line.startswith('| ')}
+    # supervised 3 views: seed means 65 and 75 -> 70 ± 5; cases 60..80
+    assert rows['Supervised, 3 views'][1] == '70.00 ± 5.00'
+    assert rows['Supervised, 3 views'][2] == '70.00 ± 7.07'
+    # UMCT seed 1 misses the organ in one case: HD95 leaves it out
+    assert rows['UMCT'][4] == '3.00 ± 0.00'
+    assert rows['UMCT'][5] == '610'  # wall time per run
+    assert rows['Stage 1 (3 views, start of every arm)'][1].startswith(
+        '55.00')
+    # pseudo labels: views mean, best view, fused (both), gain
+    pl = [line for line in text.splitlines()
+          if line.startswith('| UMCT |') and '64.00' in line]
+    assert pl and '66.00 ± 0.00' in pl[0] and '3.00 ± 1.00' in pl[0]
+    # gate: full 85 - sup-3v 70 = +15 >= 5
+    assert 'Gate: Fully supervised, 18 labeled (gate) - Supervised, 3 ' \
+        'views = +15.00 Dice points: passed' in text
+    saved = json.load(open(tmp_path / 'umct_phantom_results.json'))
+    assert saved['gate']['passed'] is True
+    assert (tmp_path / 'umct_phantom_leaderboard.md').read_text() == text
+
+
+def test_gate_fails_and_missing_arms(tmp_path):
+    bench = _load()
+    results = _results()
+    for seed in results:
+        results[seed]['full'] = _run([70., 74.])
+    text = bench.write_table(results, str(tmp_path))
+    assert '+2.00 Dice points: FAILED' in text
+    del results[0]['full'], results[1]['full']
+    assert 'Gate: not checked' in bench.write_table(results, str(tmp_path))
+
+
+def test_collect_mode_and_pseudo_label_log(tmp_path, capsys):
+    bench = _load()
+    for seed, arms in _results().items():
+        (tmp_path / f'seed{seed}').mkdir()
+        json.dump(arms, open(tmp_path / f'seed{seed}' / 'results.json', 'w'))
+    text = bench.main(['--collect', '--seeds', '0', '1', '--work-dir',
+                       str(tmp_path)])
+    assert 'passed' in text and 'UMCT' in capsys.readouterr().out
+    with pytest.raises(SystemExit, match='no finished seed'):
+        bench.main(['--collect', '--seeds', '7', '--work-dir',
+                    str(tmp_path)])
+    # the logged pl_dice records of a run, averaged over stage 2
+    vis = tmp_path / 'run' / '20260101_000000' / 'vis_data'
+    vis.mkdir(parents=True)
+    with open(vis / 'scalars.json', 'w') as f:
+        f.write(json.dumps(dict(step=1, loss=1.0)) + '\n')
+        for step, v in ((10, 40.), (20, 50.)):
+            f.write(json.dumps({'step': step, **{
+                f'pl_dice/{k}': v for k in bench.PL_KEYS}}) + '\n')
+    pl = bench.pseudo_label_dice(str(tmp_path / 'run'))
+    assert pl['view_best'] == 45. and pl['records'] == 2
+    assert bench.pseudo_label_dice(str(tmp_path)) == {}
+
+
+def test_smoke_schedules():
+    bench = _load()
+    s1, s2 = bench.iter_options(4, 3)
+    assert 'train_cfg.max_iters=4' in s1 and not any('T_max' in o
+                                                     for o in s1)
+    assert 'param_scheduler.0.T_max=3' in s2
+    assert bench.iter_options() == ([], [])

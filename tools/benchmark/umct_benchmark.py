@@ -1,0 +1,375 @@
+# Copyright (c) mmssl contributors. All rights reserved.
+"""UMCT's co-training benchmark on the version-2 phantoms: one shared
+stage 1 per seed, then equal-length stage-2 arms from its checkpoint;
+writes a markdown table with mean ± std over seeds and over test cases.
+
+    python tools/benchmark/umct_benchmark.py [--seeds 0 1 2] \\
+        [--work-dir work_dirs/umct_bench] [--arms ...]
+
+The data (written if absent): ``data/phantom_msd_v2``
+(``make_phantom_msd(version=2)``: organ only, 1 x 1 x 2.5 mm, per-case
+contrast; training cases 0-17, 2 of them labeled, test cases 18-23).
+Per seed:
+
+  1. stage 1 (``umct-stage1_*``): the 3 view networks, supervised on the 2
+     labeled volumes (the split drawn with the seed, saved as
+     ``split.json``); evaluated on the test cases as the "stage 1" row;
+  2. every arm from the stage-1 checkpoint (``load_from``) with the same
+     split (``split_file``; the gate labels every training volume) and
+     the same number of iterations: supervised 1 view and 3 views, UMCT,
+     UMCT with equal-weight fusion, the fully supervised gate (and, on
+     request, UMCT with element-wise dropout).
+
+Reported per arm: the test Dice (%) and HD95 (mm) of the organ for the
+arm's ensemble (the 3 views' mean; 1 view for the single-view arm), mean ±
+std (ddof 0) over seeds (of each seed's mean over cases) and over all test
+cases of all seeds; for the co-training arms the Dice of the pseudo
+labels on the unlabeled training patches (``pl_dice/*``, logged by
+``UMCTSegmentor`` against the true labels, which nothing trains on): each
+view's MC-mean prediction (mean and best view) against the fused labels
+(confidence-weighted and equal-weight), averaged over stage 2; the gate
+(the fully supervised arm must beat the 2-label supervised 3-view arm by
+at least ``GATE_MARGIN`` Dice points, or the benchmark cannot show a
+semi-supervised gain); wall time, CPU time and load average per run.
+Finished steps are reused (``done`` markers after a successful run; an
+interrupted run resumes), so a stopped benchmark continues where it was.
+"""
+import argparse
+import glob
+import json
+import os
+import os.path as osp
+import sys
+
+import numpy as np
+
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+from leaderboard import (  # noqa: E402
+    ROOT,
+    done,
+    run_stats,
+    run_tool,
+    train_once,
+    write_outputs,
+)
+
+CFG = 'configs/umct/'
+STAGE1 = CFG + 'umct-stage1_asym-unet3d_600i_phantom-v2-2l.py'
+# arm -> (label, config, extra --cfg-options)
+ARMS = {
+    'sup-1v': ('Supervised, 1 view (axial)',
+               CFG + 'supervised-sv_asym-unet3d_ft180i_phantom-v2-2l.py', []),
+    'sup-3v': ('Supervised, 3 views',
+               CFG + 'supervised-mv_asym-unet3d_ft180i_phantom-v2-2l.py', []),
+    'umct': ('UMCT', CFG + 'umct_asym-unet3d_ft180i_phantom-v2-2l.py', []),
+    'umct-eqw': ('UMCT, equal-weight fusion',
+                 CFG + 'umct-eqw_asym-unet3d_ft180i_phantom-v2-2l.py', []),
+    'full': ('Fully supervised, 18 labeled (gate)',
+             CFG + 'supervised-mv_asym-unet3d_ft180i_phantom-v2-full.py', []),
+    'umct-elem': ('UMCT, element-wise dropout',
+                  CFG + 'umct_asym-unet3d_ft180i_phantom-v2-2l.py',
+                  ['model.backbone.dropout_type=element']),
+}
+DEFAULT_ARMS = ['sup-1v', 'sup-3v', 'umct', 'umct-eqw', 'full']
+STAGE1_ROW = 'stage1'
+STAGE1_LABEL = 'Stage 1 (3 views, start of every arm)'
+BASELINE, GATE = 'sup-3v', 'full'
+GATE_MARGIN = 5.0  # Dice points
+DATA = 'data/phantom_msd_v2'
+CLASS = 'organ'
+# pl_dice keys of the table (UMCTSegmentor.pseudo_label_dice)
+PL_KEYS = ('view_mean', 'view_best', 'fused_unc_mean', 'fused_eq_mean',
+           'fused_gain')
+
+
+def ensure_data(root: str) -> str:
+    """Write the version-2 phantoms to ``root`` when it has none; refuse
+    a folder holding another version."""
+    meta_file = osp.join(root, 'dataset.json')
+    if not osp.isfile(meta_file):
+        from mmssl.datasets.synthetic import make_phantom_msd
+        print(f'[umct] writing the version-2 phantoms to {root}',
+              flush=True)
+        make_phantom_msd(root, num_training=24, num_test=2, version=2)
+    with open(meta_file) as f:
+        meta = json.load(f)
+    if meta.get('phantom_version') != 2 or meta.get('numTraining', 0) < 24:
+        raise ValueError(
+            f'{root} does not hold the version-2 phantoms (24 training '
+            'cases): write them with tools/data/make_phantom_msd.py '
+            f'{root} --version 2, or give another --data-root')
+    return root
+
+
+def data_options(root: str) -> list:
+    """``--cfg-options`` pointing every run at ``root`` (the training set
+    is wrapped by the split datasets: its ``data_root`` is one level
+    down)."""
+    return [f'train_dataloader.dataset.dataset.data_root={root}',
+            f'val_dataloader.dataset.data_root={root}',
+            f'test_dataloader.dataset.data_root={root}']
+
+
+def iter_options(stage1_iters=None, stage2_iters=None) -> tuple:
+    """``--cfg-options`` that shorten stage 1 / stage 2 (the smoke test)."""
+
+    def opts(n, scheduler):
+        if n is None:
+            return []
+        out = [f'train_cfg.max_iters={n}', f'train_cfg.val_interval={n}',
+               f'default_hooks.checkpoint.interval={n}']
+        if scheduler:
+            out += [f'param_scheduler.0.end={n}',
+                    f'param_scheduler.0.T_max={n}']
+        return out
+
+    return opts(stage1_iters, False), opts(stage2_iters, True)
+
+
+def pseudo_label_dice(run_dir: str) -> dict:
+    """Mean over stage 2 of the logged ``pl_dice/*`` (each record is a
+    logger window's mean), plus the first and last logged value of the
+    run's own fusion; empty for arms without co-training."""
+    records = []
+    for path in sorted(glob.glob(osp.join(run_dir, '*', 'vis_data',
+                                          'scalars.json'))):
+        with open(path) as f:
+            for line in f:
+                record = json.loads(line)
+                if 'pl_dice/view_mean' in record:
+                    records.append(record)
+    if not records:
+        return {}
+    out = {k: float(np.mean([r[f'pl_dice/{k}'] for r in records]))
+           for k in PL_KEYS}
+    out['records'] = len(records)
+    return out
+
+
+def read_per_case(path: str) -> list:
+    """``[{"case", "dice", "hd95"}]`` of the organ from a per-case file."""
+    with open(path) as f:
+        rows = json.load(f)
+    return [dict(case=r['case'], dice=r['dice'][CLASS],
+                 hd95=r['hd95'][CLASS]) for r in rows]
+
+
+def evaluate(config: str, ckpt: str, run_dir: str, options: list,
+             rerun: bool) -> list:
+    """The per-case test metrics of ``ckpt`` (tools/test.py), unless the
+    run's training already wrote them."""
+    per_case = osp.join(run_dir, 'per_case.json')
+    if not done(per_case, rerun):
+        run_tool([osp.join('tools', 'test.py'), config, ckpt, '--work-dir',
+                  osp.join(run_dir, 'test'), '--cfg-options'] + options +
+                 [f'test_evaluator.per_case_file={per_case}'],
+                 osp.join(run_dir, 'test.log'))
+    return read_per_case(per_case)
+
+
+def run_arm(config: str, seed: int, run_dir: str, options: list,
+            rerun: bool) -> dict:
+    """Train one run (resumable), then its per-case test metrics, wall
+    time and pseudo-label Dice."""
+    per_case = osp.join(run_dir, 'per_case.json')
+    marker = osp.join(run_dir, 'done')
+    if rerun or not osp.exists(marker):
+        # the final validation writes the per-case file (a stale one from an
+        # earlier attempt must not be taken for it)
+        if osp.exists(per_case):
+            os.remove(per_case)
+    ckpt = train_once(config, seed, run_dir, rerun,
+                      options + [f'val_evaluator.per_case_file={per_case}'])
+    cases = evaluate(config, ckpt, run_dir, options, False)
+    with open(osp.join(run_dir, 'elapsed.json')) as f:
+        wall = json.load(f)['wall_time_s']
+    return dict(config=config, seed=seed, checkpoint=ckpt, cases=cases,
+                wall_time_s=round(wall, 1), pl_dice=pseudo_label_dice(
+                    run_dir), **run_stats(run_dir))
+
+
+def run_seed(seed: int, work_dir: str, data_root: str, arms: list,
+             rerun: bool = False, stage1_iters=None,
+             stage2_iters=None) -> dict:
+    """Stage 1 once, then every arm from its checkpoint; the seed's
+    results (also saved as ``<work_dir>/seed<S>/results.json``)."""
+    s1_opts, s2_opts = iter_options(stage1_iters, stage2_iters)
+    data = data_options(data_root)
+    seed_dir = osp.join(work_dir, f'seed{seed}')
+    s1_dir = osp.join(seed_dir, STAGE1_ROW)
+    results = {STAGE1_ROW: run_arm(STAGE1, seed, s1_dir, data + s1_opts,
+                                   rerun)}
+    ckpt = results[STAGE1_ROW]['checkpoint']
+    split = osp.join(s1_dir, 'split.json')
+    for arm in arms:
+        _, config, extra = ARMS[arm]
+        options = data + s2_opts + list(extra) + [f'load_from={ckpt}']
+        if arm != GATE:  # the gate labels every training volume
+            options.append(f'train_dataloader.dataset.split_file={split}')
+        results[arm] = run_arm(config, seed, osp.join(seed_dir, arm),
+                               options, rerun)
+        r = results[arm]
+        print(f'[umct] seed {seed} {arm}: Dice '
+              f'{np.mean([c["dice"] for c in r["cases"]]):.2f} '
+              f'({r["wall_time_s"]:.0f} s)', flush=True)
+    with open(osp.join(seed_dir, 'results.json'), 'w') as f:
+        json.dump(results, f, indent=1)
+    return results
+
+
+def _pm(values, digits=2) -> str:
+    values = [v for v in values if v is not None]
+    if not values:
+        return 'n/a'
+    return f'{np.mean(values):.{digits}f} ± {np.std(values):.{digits}f}'
+
+
+def summarize(results: dict) -> dict:
+    """``results[seed][arm]`` -> per arm: the seeds' case means and every
+    case's value of Dice and HD95, pseudo-label Dice means, wall time."""
+    summary = {}
+    for seed, arms in sorted(results.items()):
+        for arm, r in arms.items():
+            s = summary.setdefault(arm, dict(
+                seeds=[], dice_seed=[], hd95_seed=[], dice_case=[],
+                hd95_case=[], pl={}, wall=[], load=[]))
+            s['seeds'].append(int(seed))
+            dice = [c['dice'] for c in r['cases']]
+            hd = [c['hd95'] for c in r['cases'] if c['hd95'] is not None]
+            s['dice_seed'].append(float(np.mean(dice)))
+            s['hd95_seed'].append(float(np.mean(hd)) if hd else None)
+            s['dice_case'] += dice
+            s['hd95_case'] += hd
+            s['wall'].append(r['wall_time_s'])
+            if r.get('load_avg_mean') is not None:
+                s['load'].append(r['load_avg_mean'])
+            for k in PL_KEYS:
+                if k in r.get('pl_dice', {}):
+                    s['pl'].setdefault(k, []).append(r['pl_dice'][k])
+    return summary
+
+
+def gate_check(summary: dict) -> tuple:
+    """(passed or None when an arm is missing, the difference)."""
+    if GATE not in summary or BASELINE not in summary:
+        return None, None
+    diff = float(np.mean(summary[GATE]['dice_seed']) -
+                 np.mean(summary[BASELINE]['dice_seed']))
+    return diff >= GATE_MARGIN, diff
+
+
+def write_table(results: dict, out_dir: str) -> str:
+    """The markdown tables (``umct_phantom_leaderboard.md``) and the raw
+    results (``umct_phantom_results.json``); returns the markdown."""
+    summary = summarize(results)
+    labels = {STAGE1_ROW: STAGE1_LABEL,
+              **{k: v[0] for k, v in ARMS.items()}}
+    order = [STAGE1_ROW] + [a for a in ARMS if a in summary]
+    lines = [
+        '| arm | organ Dice (%), seeds | organ Dice (%), cases | '
+        'HD95 (mm), seeds | HD95 (mm), cases | wall time per run (s) | '
+        'load avg | seeds |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- |']
+    for arm in order:
+        if arm not in summary:
+            continue
+        s = summary[arm]
+        load = f'{np.mean(s["load"]):.1f}' if s['load'] else 'n/a'
+        lines.append(
+            f'| {labels.get(arm, arm)} | {_pm(s["dice_seed"])} | '
+            f'{_pm(s["dice_case"])} | {_pm(s["hd95_seed"])} | '
+            f'{_pm(s["hd95_case"])} | {np.mean(s["wall"]):.0f} | {load} | '
+            f'{" ".join(map(str, s["seeds"]))} |')
+    lines += ['', 'mean ± std (ddof 0): "seeds" over the seeds\' means over '
+              'the test cases, "cases" over every test case of every seed. '
+              'HD95 leaves out cases where the organ is not predicted.', '']
+    pl_arms = [a for a in order if a in summary and summary[a]['pl']]
+    if pl_arms:
+        lines += [
+            'Pseudo labels on the unlabeled training patches (foreground '
+            'Dice %, mean over stage 2 and the seeds; truth used for this '
+            'log only):', '',
+            '| arm | views, mean | best view | fused, confidence-weighted | '
+            'fused, equal weights | own fusion - best view |',
+            '| --- | --- | --- | --- | --- | --- |']
+        for arm in pl_arms:
+            pl = summary[arm]['pl']
+            lines.append(f'| {labels.get(arm, arm)} | ' + ' | '.join(
+                _pm(pl.get(k, [])) for k in PL_KEYS) + ' |')
+        lines.append('')
+    passed, diff = gate_check(summary)
+    if passed is None:
+        lines.append(f'Gate: not checked ({labels[GATE]} or '
+                     f'{labels[BASELINE]} missing).')
+    else:
+        lines.append(
+            f'Gate: {labels[GATE]} - {labels[BASELINE]} = {diff:+.2f} Dice '
+            f'points: {"passed" if passed else "FAILED"} (needs >= '
+            f'{GATE_MARGIN:.0f}; a failed gate means the 2-label baseline '
+            'is near what labels can give, and the benchmark cannot show '
+            'a semi-supervised gain).')
+    text = '\n'.join(lines) + '\n'
+    return write_outputs(out_dir, 'umct_phantom', text,
+                         dict(results=results, gate=dict(
+                             passed=passed, diff=diff, margin=GATE_MARGIN)))
+
+
+def collect(work_dir: str, seeds) -> dict:
+    """The finished seeds' ``results.json``."""
+    results = {}
+    for seed in seeds:
+        path = osp.join(work_dir, f'seed{seed}', 'results.json')
+        if osp.isfile(path):
+            with open(path) as f:
+                results[seed] = json.load(f)
+    return results
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n\n')[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2],
+                        help='The seeds (split draw and training).')
+    parser.add_argument('--arms', nargs='+', default=DEFAULT_ARMS,
+                        choices=list(ARMS), help='The stage-2 arms.')
+    parser.add_argument('--work-dir', default='work_dirs/umct_bench',
+                        help='Runs go to WORK_DIR/seed<S>/<arm>.')
+    parser.add_argument('--out-dir', default=None,
+                        help='The table goes here. When not given, '
+                        'WORK_DIR.')
+    parser.add_argument('--data-root', default=DATA,
+                        help='The version-2 phantoms (written if absent).')
+    parser.add_argument('--stage1-iters', type=int, default=None,
+                        help="Override stage 1's iterations (smoke tests).")
+    parser.add_argument('--stage2-iters', type=int, default=None,
+                        help="Override stage 2's iterations (smoke tests).")
+    parser.add_argument('--collect', action='store_true',
+                        help='Do not train; tabulate the finished seeds.')
+    parser.add_argument('--rerun', action='store_true',
+                        help='Train again even if a run has finished.')
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    out_dir = args.out_dir or args.work_dir
+    if args.collect:
+        results = collect(args.work_dir, args.seeds)
+        if not results:
+            raise SystemExit(f'no finished seed in {args.work_dir}')
+    else:
+        root = ensure_data(args.data_root if osp.isabs(args.data_root)
+                           else osp.join(ROOT, args.data_root))
+        results = {seed: run_seed(seed, args.work_dir, root, args.arms,
+                                  args.rerun, args.stage1_iters,
+                                  args.stage2_iters)
+                   for seed in args.seeds}
+    text = write_table(results, out_dir)
+    print(text)
+    return text
+
+
+if __name__ == '__main__':
+    from mmssl.utils.errors import run_cli
+    run_cli(main)
