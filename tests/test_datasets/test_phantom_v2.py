@@ -109,3 +109,21 @@ def test_unlabeled_labels_are_for_logging_only(phantom_v2):
                               unlabeled_pipeline=pre + pack, num_labeled=1)
     unl = plain[1]['data_samples']
     assert 'gt_seg' not in unl and 'log_seg' not in unl
+
+
+def test_generator_cli_version_2(tmp_path):
+    import importlib.util
+
+    from tests.helpers.runner_utils import ROOT
+    path = osp.join(ROOT, 'tools', 'data', 'make_phantom_msd.py')
+    spec = importlib.util.spec_from_file_location('make_phantom_cli', path)
+    cli = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cli)
+    with pytest.raises(ValueError, match='below 24.*cases 18-23'):
+        cli.main([str(tmp_path / 'few'), '--version', '2', '--training',
+                  '3'])
+    out = cli.main([str(tmp_path / 'ok'), '--version', '2', '--training',
+                    '2', '--test', '0', '--allow-fewer'])
+    meta = json.load(open(osp.join(out, 'dataset.json')))
+    assert meta['phantom_version'] == 2 and meta['numTraining'] == 2
+    assert cli.parse_args([]).version == 1  # the default is unchanged
