@@ -22,7 +22,8 @@ def _load():
 def _run(dices, hd=3.0, pl=None, wall=100.0):
     return dict(cases=[dict(case=f'c{i}', dice=d, hd95=None if d == 0 else
                             hd) for i, d in enumerate(dices)],
-                wall_time_s=wall, load_avg_mean=2.0, pl_dice=pl or {})
+                wall_time_s=wall, cpu_time_s=wall * 1.5, load_avg_mean=2.0,
+                pl_dice=pl or {})
 
 
 def _results():
@@ -58,6 +59,7 @@ def test_table_means_over_seeds_and_cases_and_gate(tmp_path):
     # UMCT seed 1 misses the organ in one case: HD95 leaves it out
     assert rows['UMCT'][4] == '3.00 ± 0.00'
     assert rows['UMCT'][5] == '610'  # wall time per run
+    assert rows['UMCT'][6] == '915'  # CPU time per run
     assert rows['Stage 1 (3 views, start of every arm)'][1].startswith(
         '55.00')
     # pseudo labels: views mean, best view, fused (both), gain

@@ -232,7 +232,7 @@ def summarize(results: dict) -> dict:
         for arm, r in arms.items():
             s = summary.setdefault(arm, dict(
                 seeds=[], dice_seed=[], hd95_seed=[], dice_case=[],
-                hd95_case=[], pl={}, wall=[], load=[]))
+                hd95_case=[], pl={}, wall=[], cpu=[], load=[]))
             s['seeds'].append(int(seed))
             dice = [c['dice'] for c in r['cases']]
             hd = [c['hd95'] for c in r['cases'] if c['hd95'] is not None]
@@ -241,6 +241,8 @@ def summarize(results: dict) -> dict:
             s['dice_case'] += dice
             s['hd95_case'] += hd
             s['wall'].append(r['wall_time_s'])
+            if r.get('cpu_time_s') is not None:
+                s['cpu'].append(r['cpu_time_s'])
             if r.get('load_avg_mean') is not None:
                 s['load'].append(r['load_avg_mean'])
             for k in PL_KEYS:
@@ -268,21 +270,26 @@ def write_table(results: dict, out_dir: str) -> str:
     lines = [
         '| arm | organ Dice (%), seeds | organ Dice (%), cases | '
         'HD95 (mm), seeds | HD95 (mm), cases | wall time per run (s) | '
-        'load avg | seeds |',
-        '| --- | --- | --- | --- | --- | --- | --- | --- |']
+        'CPU time per run (s) | load avg | seeds |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- | --- |']
     for arm in order:
         if arm not in summary:
             continue
         s = summary[arm]
         load = f'{np.mean(s["load"]):.1f}' if s['load'] else 'n/a'
+        cpu = f'{np.mean(s["cpu"]):.0f}' if s['cpu'] else 'n/a'
         lines.append(
             f'| {labels.get(arm, arm)} | {_pm(s["dice_seed"])} | '
             f'{_pm(s["dice_case"])} | {_pm(s["hd95_seed"])} | '
-            f'{_pm(s["hd95_case"])} | {np.mean(s["wall"]):.0f} | {load} | '
+            f'{_pm(s["hd95_case"])} | {np.mean(s["wall"]):.0f} | {cpu} | '
+            f'{load} | '
             f'{" ".join(map(str, s["seeds"]))} |')
     lines += ['', 'mean ± std (ddof 0): "seeds" over the seeds\' means over '
               'the test cases, "cases" over every test case of every seed. '
-              'HD95 leaves out cases where the organ is not predicted.', '']
+              'HD95 leaves out cases where the organ is not predicted. '
+              'CPU time: user + system of the training process (barely '
+              'changed by other jobs); a load average well above the '
+              "run's threads means the wall time is an upper bound.", '']
     pl_arms = [a for a in order if a in summary and summary[a]['pl']]
     if pl_arms:
         lines += [

@@ -178,8 +178,8 @@ class UMCTSegmentor(BaseModel):
         their means and the best view (``view_mean``, ``view_best``,
         ``fused_unc_mean``, ``fused_eq_mean``) and the model's own fusion's
         mean minus the best view (``fused_gain``). Foreground: any class
-        > 0. Empty when neither the truth nor any prediction has
-        foreground (Dice undefined)."""
+        > 0. Empty when one of these Dice is undefined (neither the truth
+        nor that prediction has foreground in the batch)."""
         fg = truth > 0
 
         def dice(probs):
