@@ -16,7 +16,11 @@ from mmssl.datasets.synthetic import (
     make_phantom_case_v2,
     make_phantom_msd,
 )
-from mmssl.datasets.synthetic.phantom import V2_ORGAN_HU, V2_SPACING
+from mmssl.datasets.synthetic.phantom import (
+    V2_CONTRAST_HU,
+    V2_SPACING,
+    V2_TISSUE_HU,
+)
 
 
 @pytest.fixture(scope='module')
@@ -58,8 +62,15 @@ def test_v2_contrast_is_drawn_per_case(phantom_v2):
     assert [c['name'] for c in cases] == [
         f'phantom_{i:03d}.nii.gz' for i in range(6)]
     organ = [c['organ_hu'] for c in cases]
-    assert all(V2_ORGAN_HU[0] <= h <= V2_ORGAN_HU[1] for h in organ)
+    for c in cases:
+        assert V2_TISSUE_HU[0] <= c['tissue_hu'] <= V2_TISSUE_HU[1]
+        for key in ('organ_hu', 'distractor_hu'):
+            delta = abs(c[key] - c['tissue_hu'])
+            assert V2_CONTRAST_HU[0] - 0.1 <= delta <= V2_CONTRAST_HU[1] + .1
     assert np.ptp(organ) > 30
+    # the organ is brighter than the tissue in some cases, darker in others
+    signs = {np.sign(c['organ_hu'] - c['tissue_hu']) for c in cases}
+    assert signs == {-1.0, 1.0}
     # the images carry the drawn density: the organ's median HU follows it
     train = MSDDataset(phantom_v2)
     medians = []

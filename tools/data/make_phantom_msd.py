@@ -17,8 +17,9 @@ least that many without --allow-fewer.
 Each case is an organ-like blob (label 1) with a lesion (label 2) and an
 unlabeled distractor in a body, in Hounsfield-like units with noise, with
 its own spacing and orientation. Version 2: the organ alone (label 1),
-every case at 1 x 1 x 2.5 mm (thick slices) with its own organ and
-distractor densities and noise. Synthetic, not patient data.
+every case at 1 x 1 x 2.5 mm (thick slices) with its own tissue density,
+organ and distractor contrast (brighter or darker than the tissue) and
+noise. Synthetic, not patient data.
 """
 import argparse
 import os.path as osp

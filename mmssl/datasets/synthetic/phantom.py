@@ -14,9 +14,10 @@ Version 2 (``version=2``, :func:`make_phantom_case_v2`) is the UMCT
 co-training benchmark's redesign: the organ only (no lesion), every case
 on one anisotropic grid (1 x 1 x 2.5 mm by default: thick slices, with
 their partial-volume averaging, so the views of a 3x3x1-kernel network
-really differ), and a per-case contrast (organ, distractor and noise
-drawn per case), so that two labeled cases do not cover the intensities
-of the others.
+really differ), and a per-case contrast (tissue density, organ and
+distractor contrast to it with a random sign, i.e. brighter or darker
+than the tissue, and noise, all drawn per case), so that two labeled
+cases do not cover the intensities of the others.
 """
 import json
 import os
@@ -31,11 +32,14 @@ from mmssl.utils.progress import track
 
 PHANTOM_LABELS = {'0': 'background', '1': 'organ', '2': 'lesion'}
 PHANTOM_V2_LABELS = {'0': 'background', '1': 'organ'}
-# version 2: the HU ranges drawn per case (organ and distractor
-# independently, so intensity alone never tells them apart) and the
-# noise's standard deviation
-V2_ORGAN_HU = (40., 200.)
-V2_NOISE_HU = (10., 25.)
+# version 2, drawn per case: the soft tissue around the organs, the
+# organ's and the distractor's contrast to it (magnitude; the sign too is
+# drawn, independently: hyper- or hypodense), the noise's standard
+# deviation. Intensity alone never tells organ from distractor, and two
+# labeled cases cannot show every polarity and level.
+V2_TISSUE_HU = (-20., 60.)
+V2_CONTRAST_HU = (30., 80.)
+V2_NOISE_HU = (15., 30.)
 V2_SPACING = (1.0, 1.0, 2.5)
 _ORIENTATIONS = ('RAS', 'LPS', 'LAS', 'RPS')
 
@@ -111,10 +115,12 @@ def make_phantom_case_v2(rng: np.random.Generator,
     orientation. The scene is drawn on a grid ``supersample`` times finer
     along the slices and averaged over each slice (partial volume: a thick
     slice blurs the organ's top and bottom; the label is the voxels at
-    least half organ). Organ and distractor densities are drawn per case
-    from ``V2_ORGAN_HU`` independently, the noise from ``V2_NOISE_HU``;
-    ``info`` holds the case's ``organ_hu``, ``distractor_hu``,
-    ``noise_hu`` and ``spacing``.
+    least half organ). Per case: the soft tissue's density
+    (``V2_TISSUE_HU``), the organ's and the distractor's contrast to it
+    (``V2_CONTRAST_HU``, each with its own random sign: brighter or darker
+    than the tissue), the noise (``V2_NOISE_HU``); ``info`` holds the
+    case's ``tissue_hu``, ``organ_hu``, ``distractor_hu``, ``noise_hu``
+    and ``spacing``.
     """
     spacing = tuple(float(s) for s in spacing)
     extent = np.array([rng.uniform(56, 68), rng.uniform(56, 68),
@@ -122,8 +128,14 @@ def make_phantom_case_v2(rng: np.random.Generator,
     shape = tuple(int(round(e / s)) for e, s in zip(extent, spacing))
     axcodes = _ORIENTATIONS[int(rng.integers(len(_ORIENTATIONS)))]
     affine = _affine(spacing, axcodes, shape, rng.uniform(-20, 20, 3))
-    organ_hu = float(rng.uniform(*V2_ORGAN_HU))
-    other_hu = float(rng.uniform(*V2_ORGAN_HU))
+    tissue_hu = float(rng.uniform(*V2_TISSUE_HU))
+
+    def contrast():
+        sign = 1. if rng.uniform() < 0.5 else -1.
+        return sign * float(rng.uniform(*V2_CONTRAST_HU))
+
+    organ_hu = tissue_hu + contrast()
+    other_hu = tissue_hu + contrast()
     noise_hu = float(rng.uniform(*V2_NOISE_HU))
     # the fine grid: slice k covers sub-slices k*n .. k*n + n-1, at
     # k + (m + 0.5) / n - 0.5 in voxel units
@@ -145,7 +157,7 @@ def make_phantom_case_v2(rng: np.random.Generator,
         np.array([1, 0.3, 0.2])
     other = _blob(rel, other_c, rng.uniform(5, 8, 3), rng) & body & ~organ
     fine_img = np.full(fine, -1000., np.float32)  # air
-    fine_img[body] = -80.  # fat / soft tissue
+    fine_img[body] = tissue_hu  # soft tissue
     fine_img[organ] = organ_hu
     fine_img[other] = other_hu
 
@@ -156,7 +168,7 @@ def make_phantom_case_v2(rng: np.random.Generator,
     img = ndimage.gaussian_filter(img, 0.7)  # in-plane and slice blur
     img += rng.normal(0, noise_hu, shape).astype(np.float32)
     label = (slab_mean(organ.astype(np.float32)) >= 0.5).astype(np.uint8)
-    info = dict(organ_hu=round(organ_hu, 1),
+    info = dict(tissue_hu=round(tissue_hu, 1), organ_hu=round(organ_hu, 1),
                 distractor_hu=round(other_hu, 1),
                 noise_hu=round(noise_hu, 1), spacing=list(spacing))
     return img.astype(np.float32), label, affine, info
