@@ -209,29 +209,33 @@ def box_iou_to_reference(selected_file: str, reference_file: str) -> Dict:
     """Mean IoU of a selection json's boxes to a reference json's (e.g. the
     synthetic benchmark's exact boxes or diagnostic ROIs), matched by
     ``file_name``, for manual and pseudo boxes separately; also the share
-    of pseudo boxes with IoU >= 0.5 (pseudo-box precision)."""
+    of pseudo boxes with IoU >= 0.5 (pseudo-box precision). An image with
+    several reference boxes (BUSI: one per lesion mask) counts each of its
+    selected boxes against the reference box it overlaps most."""
     from mmdet.structures.bbox import bbox_overlaps
 
     def boxes_by_name(path):
         with open(path) as f:
             coco = json.load(f)
         names = {im['id']: im for im in coco['images']}
-        out = {}
+        out: Dict[str, List[List[float]]] = {}
         for a in coco['annotations']:
             x, y, w, h = a['bbox']
-            out[names[a['image_id']]['file_name']] = [x, y, x + w, y + h]
+            out.setdefault(names[a['image_id']]['file_name'], []).append(
+                [x, y, x + w, y + h])
         return out, {im['file_name']: im for im in coco['images']}
 
     sel, sel_images = boxes_by_name(selected_file)
     ref, _ = boxes_by_name(reference_file)
     ious: Dict[str, List[float]] = dict(manual=[], pseudo=[])
-    for name, box in sel.items():
+    for name, img_boxes in sel.items():
         if name not in ref:
             continue
         kind = sel_images[name].get('selection', {}).get('kind', 'manual')
-        iou = float(bbox_overlaps(torch.tensor([box]),
-                                  torch.tensor([ref[name]]))[0, 0])
-        ious['manual' if kind == 'manual' else 'pseudo'].append(iou)
+        best = bbox_overlaps(torch.tensor(img_boxes),
+                             torch.tensor(ref[name])).max(dim=1).values
+        ious['manual' if kind == 'manual' else 'pseudo'] += [
+            float(v) for v in best]
     out = {}
     for kind, values in ious.items():
         out[f'{kind}_count'] = len(values)
