@@ -183,6 +183,21 @@ def test_mars_benchmark_table_and_test_metrics(tmp_path):
     assert 'Wall time: 15.0 min per seed' in text
     summary = mb.summarize(results)
     assert summary['MARS']['biased_far/fpr'] == dict(mean=41.0, std=1.0, n=2)
+    # the OpenMMLab metafile: every arm a model in its own collection
+    import yaml
+    meta = mb.write_metafile(results, str(tmp_path / 'metafile.yml'), 'cmd')
+    assert yaml.safe_load(open(tmp_path / 'metafile.yml')) == meta
+    colls = {m['In Collection'] for m in meta['Models']}
+    assert {'MARS', 'CAM baseline', 'MARS (negative control)',
+            'CAM baseline (negative control)'} <= colls
+    mars = next(m for m in meta['Models']
+                if m['Metadata']['Arm'] == 'MARS')
+    assert 'biased' in mars['Results'][0]['Dataset']
+    assert mars['Results'][0]['Metrics']['Biased FPR'] == 41.0
+    assert mars['Results'][0]['Metrics']['Biased FPR std'] == 1.0
+    assert {'Train IoU', 'mIoU'} <= set(mars['Results'][0]['Metrics'])
+    for m in meta['Models']:
+        assert osp.isfile(osp.join(ROOT, m['Config']))
     assert osp.isfile(tmp_path / 'mars_leaderboard.md')
     run = tmp_path / 'test' / '20261125_000000'
     run.mkdir(parents=True)
@@ -229,6 +244,84 @@ def test_tsddnet_benchmark_table(tmp_path):
     assert osp.isfile(tmp_path / 'tsddnet_leaderboard.md')
     assert json.load(open(tmp_path / 'tsddnet_results.json'))['1'][
         tb.ARMS[1]]['diag/auc'] == 87.0
+
+
+def test_tsddnet_busi_table_and_options(tmp_path):
+    """The BUSI mode of the TSDDNet driver: its table (mean ± std, ddof 0,
+    per arm; AP and box IoU in percent; no pseudo boxes for stage 1), its
+    options and the box IoU against a multi-box reference json."""
+    tb = _load('tsddnet_benchmark')
+    results = {}
+    for seed, shift in ((0, 0.0), (1, 2.0)):
+        arms = {arm: {'coco/bbox_mAP': 0.3, 'coco/bbox_mAP_50': 0.8,
+                      'diag/auc': 85.0 + shift, 'diag/accuracy': 80.0,
+                      'diag/sensitivity': 70.0, 'diag/specificity': 90.0}
+                for arm in tb.BUSI_ARMS}
+        iou = dict(manual_iou=1.0, manual_count=104, pseudo_iou=0.6 + shift
+                   / 100, pseudo_precision=0.75, pseudo_count=300)
+        arms['selection'] = dict(
+            boxes={tb.BUSI_ARMS[0]: dict(manual_iou=1.0, manual_count=104),
+                   tb.BUSI_ARMS[1]: iou, tb.BUSI_ARMS[2]: iou},
+            select=dict(refined=3 + seed, manual=104, pseudo=300,
+                        class_only=413),
+            select_naive=dict(refined=0, manual=104, pseudo=350 + seed,
+                              class_only=413))
+        results[seed] = arms
+    text = tb.write_busi_table(results, str(tmp_path))
+    rows = {line.split(' | ')[0].strip('| '): line
+            for line in text.splitlines() if line.startswith('| ')}
+    assert rows['arm'].startswith('| arm | AUC | ACC | SEN | SPE | lesion '
+                                  'AP50 | manual box IoU | pseudo box IoU')
+    assert rows['TSDDNet'] == (
+        '| TSDDNet | 86.00 ± 1.00 | 80.00 ± 0.00 | 70.00 ± 0.00 | '
+        '90.00 ± 0.00 | 80.00 ± 0.00 | 100.00 ± 0.00 | 61.00 ± 1.00 | '
+        '75.00 ± 0.00 | 300/413, 300/413 | 2 |')
+    assert rows['Stage 1'].endswith(
+        '| 100.00 ± 0.00 | n/a | n/a | n/a | 2 |')
+    assert '| 350/413, 351/413 | 2 |' in rows['Naive pseudo boxes']
+    assert 'seed 1: cross-fitted selection refined 4/104 manual boxes' \
+        in text
+    assert osp.isfile(tmp_path / 'tsddnet_busi_leaderboard.md')
+    assert json.load(open(tmp_path / 'tsddnet_busi_results.json'))['1'][
+        'TSDDNet']['diag/auc'] == 87.0
+    # options: synthetic stays the default; busi has its own work dir
+    args = tb.parse_args([])
+    assert (args.dataset, args.work_dir, args.quick) == (
+        'synthetic', 'work_dirs/tsddnet_bench', False)
+    args = tb.parse_args(['--dataset', 'busi', '--seeds', '1', '--quick'])
+    assert (args.work_dir, args.seeds, args.quick) == (
+        'work_dirs/tsddnet_busi_bench_quick', [1], True)
+    assert tb.parse_args(['--dataset', 'busi']).work_dir == \
+        'work_dirs/tsddnet_busi_bench'
+    with pytest.raises(SystemExit):
+        tb.parse_args(['--quick'])
+    assert tb.busi_split(2).endswith(
+        osp.join('data', 'busi_coco', 'fold0_train_box20_seed2.json'))
+    # IoU to the mask boxes: an image with two lesions counts its box
+    # against the one it overlaps most
+    from mmssl.apis.tsddnet import box_iou_to_reference
+
+    def coco(path, boxes, kinds=None):
+        images = [dict(id=i + 1, file_name=f'{i}.png', height=100, width=100)
+                  for i in range(len(boxes))]
+        for im, kind in zip(images, kinds or []):
+            im['selection'] = dict(kind=kind)
+        anns = [dict(id=10 * i + j + 1, image_id=i + 1, bbox=b,
+                     category_id=1)
+                for i, img in enumerate(boxes) for j, b in enumerate(img)]
+        json.dump(dict(images=images, annotations=anns,
+                       categories=[dict(id=1, name='lesion')]),
+                  open(path, 'w'))
+        return str(path)
+
+    ref = coco(tmp_path / 'ref.json', [[[0, 0, 10, 10], [50, 50, 20, 20]],
+                                       [[0, 0, 10, 10]]])
+    sel = coco(tmp_path / 'sel.json', [[[50, 50, 20, 10]], [[0, 0, 10, 10]]],
+               ['class_only', 'manual'])
+    out = box_iou_to_reference(sel, ref)
+    assert out['manual_iou'] == 1.0 and out['manual_count'] == 1
+    assert out['pseudo_iou'] == pytest.approx(0.5)
+    assert out['pseudo_precision'] == 1.0
 
 
 def test_upcycling_benchmark_table_and_options(tmp_path):

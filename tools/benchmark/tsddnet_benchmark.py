@@ -25,6 +25,30 @@ Every arm is evaluated on the 300 test images (lesion AP against the exact
 boxes; diagnosis from the top-1 detection's ROI, B0 from the whole
 image). Finished steps are reused (delete their directories, or pass
 --rerun, to run them again). Synthetic data, not ultrasound scans.
+
+``--dataset busi`` runs the CPU-scale suite on real BUSI instead (fold 0
+of data/busi_coco, written by tools/data/busi_to_coco.py; benign vs
+malignant, normal images left out), into work_dirs/tsddnet_busi_bench:
+
+    python tools/benchmark/tsddnet_benchmark.py --dataset busi \
+        [--seeds 0 1 2] [--quick]
+
+Per seed (the seed picks the saved partial-box split
+fold0_train_box20_seed<S>.json, 20 % of each diagnosis' training lesion
+images keeping their mask boxes, and seeds the training): stage 1 (the
+detector and the classifier on the boxed images, three cross-fitting
+classifiers, class-guided and naive candidate selection), then the arms
+  Stage 1             stage 1's detector + classifier, no fusion;
+  Naive pseudo boxes  stage 2 without fusion retrained on the manual
+                      boxes + top-1 detections of the class-only images;
+  TSDDNet             cross-fitted class-guided selection, fusion network
+                      and self-distillation (the synthetic suite's T3).
+Metrics on the test fold (mask boxes): diagnosis AUC / ACC / SEN / SPE
+(malignant positive) and lesion AP50, and per arm the IoU of its
+training boxes (manual and pseudo) to the mask boxes of the full-box
+training json (fold0_train.json). ``--quick`` trains every stage for one
+epoch, stage 2 on 48 images only (a smoke test of the plumbing, not a
+result; default work dir work_dirs/tsddnet_busi_bench_quick).
 """
 import argparse
 import json
@@ -70,13 +94,13 @@ def _test(config: str, ckpt: str, test_dir: str, rerun: bool,
 
 
 def _select(wd: str, name: str, det: str, cls: str, split: str, out: str,
-            rerun: bool, extra=()) -> str:
+            rerun: bool, extra=(), config: str = STAGE2) -> str:
     work = osp.join(wd, name)
     marker = osp.join(work, 'stage1.pth' if '--merge-only' in extra
                       else 'selection.json')
     if not done(marker, rerun):
         args = [osp.join('tools', 'tsddnet', 'select_candidates.py'),
-                STAGE2, '--det-checkpoint', det, '--cls-checkpoint', cls,
+                config, '--det-checkpoint', det, '--cls-checkpoint', cls,
                 '--split-file', split, '--work-dir', work]
         if out:
             args += ['--out', out]
@@ -213,17 +237,154 @@ def write_table(results: dict, out_dir: str) -> str:
     return write_outputs(out_dir, 'tsddnet', text, results)
 
 
+BUSI_DET = 'configs/tsddnet/faster-rcnn_r18_fpn_6e_busi-cpu-stage1.py'
+BUSI_CLS = 'configs/tsddnet/lesion-cls_r18_6e_busi-cpu-stage1.py'
+BUSI_STAGE2 = 'configs/tsddnet/tsddnet_r18_fpn_1e_busi-cpu.py'
+BUSI_DATA = 'data/busi_coco'
+BUSI_FOLD = 0  # the configs' fold
+BUSI_ARMS = ('Stage 1', 'Naive pseudo boxes', 'TSDDNet')
+NO_VAL = ['train_cfg.val_begin=100000']
+#: --quick (the plumbing, not a result): one epoch per stage, stage 2 on
+#: the first 48 images of its json (6 iterations); the candidate selection
+#: and the tests see every image
+QUICK = ['train_cfg.max_epochs=1']
+QUICK_STAGE2 = QUICK + ['train_dataloader.dataset.indices=48']
+
+
+def busi_split(seed: int) -> str:
+    """The saved partial-box split of ``seed`` (busi_to_coco.py)."""
+    return osp.join(ROOT, BUSI_DATA,
+                    f'fold{BUSI_FOLD}_train_box20_seed{seed}.json')
+
+
+def run_busi_seed(seed: int, work_dir: str, rerun: bool,
+                  quick: bool = False) -> dict:
+    """The BUSI arms of one seed; see the module docstring."""
+    from mmssl.apis.tsddnet import box_iou_to_reference
+    wd = osp.abspath(osp.join(work_dir, f'seed{seed}'))
+    split = busi_split(seed)
+    if not osp.isfile(split):
+        raise FileNotFoundError(
+            f'{split} is missing: run tools/data/busi_to_coco.py data/busi '
+            '(it writes the box splits of seeds 0-2)')
+    # no validation while training (it would evaluate the test fold,
+    # which the test step below does once, on the last checkpoint)
+    quick_opt = NO_VAL + (QUICK if quick else [])
+    split_opt = [f'train_dataloader.dataset.split_file={split}']
+    det = train_once(BUSI_DET, seed, osp.join(wd, 'det1'), rerun,
+                     split_opt + quick_opt)
+    cls = train_once(BUSI_CLS, seed, osp.join(wd, 'cls1'), rerun,
+                     split_opt + quick_opt)
+    folds = [train_once(BUSI_CLS, seed, osp.join(wd, f'cls_fold{k}'), rerun,
+                        split_opt + quick_opt + [
+                            'train_dataloader.dataset.cross_fit.num_folds='
+                            f'{NUM_FOLDS}',
+                            f'train_dataloader.dataset.cross_fit.held_out={k}'
+                        ]) for k in range(NUM_FOLDS)]
+    selected = osp.join(wd, 'train_selected.json')
+    naive = osp.join(wd, 'train_naive.json')
+    stage1 = _select(wd, 'select', det, cls, split, selected, rerun,
+                     ['--cls-fold-checkpoints'] + folds, BUSI_STAGE2)
+    _select(wd, 'select_naive', det, cls, split, naive, rerun, ['--naive'],
+            BUSI_STAGE2)
+    separate = ['model.fusion=False']
+    out = {BUSI_ARMS[0]: _test(BUSI_STAGE2, stage1,
+                               osp.join(wd, 'stage1_test'), rerun, separate)}
+    for arm, ann_file, opts, name in (
+            (BUSI_ARMS[1], naive, separate, 'naive'),
+            (BUSI_ARMS[2], selected, [], 'tsddnet')):
+        ckpt = train_once(BUSI_STAGE2, seed, osp.join(wd, name), rerun,
+                          opts + NO_VAL + (QUICK_STAGE2 if quick else []) + [
+                              f'train_dataloader.dataset.ann_file={ann_file}',
+                              f'load_from={stage1}'])
+        out[arm] = _test(BUSI_STAGE2, ckpt, osp.join(wd, f'{name}_test'),
+                         rerun, opts)
+    # the training boxes of each arm against the mask boxes (the full-box
+    # training json): stage 1 trains on the manual boxes alone (the naive
+    # json keeps them as they are), the naive arm adds top-1 detections,
+    # TSDDNet the refined manual and class-guided pseudo boxes
+    ref = osp.join(ROOT, BUSI_DATA, f'fold{BUSI_FOLD}_train.json')
+    boxes = {}
+    for arm, path in zip(BUSI_ARMS, (naive, naive, selected)):
+        iou = box_iou_to_reference(path, ref)
+        if arm == BUSI_ARMS[0]:
+            iou = {k: v for k, v in iou.items() if k.startswith('manual')}
+        boxes[arm] = iou
+    out['selection'] = dict(boxes=boxes)
+    for name in ('select', 'select_naive'):
+        with open(osp.join(wd, name, 'selection.json')) as f:
+            sel = json.load(f)
+        out['selection'][name] = {k: sel[k] for k in (
+            'refined', 'manual', 'pseudo', 'class_only')}
+    return out
+
+
+BUSI_COLUMNS = (('diag/auc', 'AUC'), ('diag/accuracy', 'ACC'),
+                ('diag/sensitivity', 'SEN'), ('diag/specificity', 'SPE'),
+                ('coco/bbox_mAP_50', 'lesion AP50'))
+
+
+def write_busi_table(results: dict, out_dir: str) -> str:
+    """The BUSI table (mean ± std over seeds, ddof 0; AP and IoU in
+    percent): test-fold metrics per arm and the IoU of the arm's training
+    boxes to the mask boxes."""
+    seeds = sorted(results)
+    lines = ['| arm | ' + ' | '.join(c[1] for c in BUSI_COLUMNS) +
+             ' | manual box IoU | pseudo box IoU | pseudo boxes IoU >= 0.5'
+             ' | pseudo boxes / class-only | seeds |',
+             '|---' * (len(BUSI_COLUMNS) + 6) + '|']
+    for arm in BUSI_ARMS:
+        cells = [_cell([results[s].get(arm, {}).get(key) for s in seeds],
+                       100. if key.startswith('coco') else 1.)
+                 for key, _ in BUSI_COLUMNS]
+        ious = [results[s]['selection']['boxes'].get(arm, {})
+                for s in seeds]
+        cells += [_cell([b.get(key) for b in ious], 100.) for key in (
+            'manual_iou', 'pseudo_iou', 'pseudo_precision')]
+        sel = {BUSI_ARMS[1]: 'select_naive', BUSI_ARMS[2]: 'select'}.get(arm)
+        cells.append('n/a' if sel is None else ', '.join(
+            f"{results[s]['selection'][sel]['pseudo']}/"
+            f"{results[s]['selection'][sel]['class_only']}" for s in seeds))
+        lines.append(f'| {arm} | ' + ' | '.join(cells) + f' | {len(seeds)} |')
+    text = '\n'.join(lines) + '\n'
+    for s in seeds:
+        sel = results[s]['selection']['select']
+        text += (f"\nseed {s}: cross-fitted selection refined "
+                 f"{sel['refined']}/{sel['manual']} manual boxes")
+    text += '\n'
+    return write_outputs(out_dir, 'tsddnet_busi', text, results)
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
-    parser.add_argument('--work-dir', default='work_dirs/tsddnet_bench')
+    parser.add_argument('--dataset', choices=('synthetic', 'busi'),
+                        default='synthetic',
+                        help='the synthetic benchmark (default) or the '
+                        'CPU-scale suite on real BUSI (fold 0)')
+    parser.add_argument('--work-dir',
+                        help='default: work_dirs/tsddnet_bench '
+                        '(synthetic), work_dirs/tsddnet_busi_bench (busi)')
     parser.add_argument('--rerun', action='store_true')
-    return parser.parse_args(argv)
+    parser.add_argument('--quick', action='store_true',
+                        help='busi: one epoch per stage (smoke test)')
+    args = parser.parse_args(argv)
+    if args.quick and args.dataset != 'busi':
+        parser.error('--quick is for --dataset busi')
+    if args.work_dir is None:
+        # a quick run has its own default, so that the suite never reuses
+        # its one-epoch steps
+        args.work_dir = ('work_dirs/tsddnet_bench' if args.dataset ==
+                         'synthetic' else 'work_dirs/tsddnet_busi_bench' +
+                         ('_quick' if args.quick else ''))
+    return args
 
 
 def main(argv=None):
     args = parse_args(argv)
     os.chdir(ROOT)
+    if args.dataset == 'busi':
+        return main_busi(args)
     from mmssl.datasets.synthetic import make_ultrasound_dataset
     if not osp.isfile(osp.join(DATA, 'meta.json')):
         print(f'[tsddnet] writing the benchmark data to {DATA}')
@@ -234,6 +395,18 @@ def main(argv=None):
                       lines=len(args.seeds)):
         results[seed] = run_seed(seed, args.work_dir, args.rerun)
         text = write_table(results, args.work_dir)
+    print(text)
+    return results
+
+
+def main_busi(args):
+    from mmssl.utils.progress import track
+    results = {}
+    for seed in track(args.seeds, desc=f'[tsddnet] BUSI, {len(args.seeds)} '
+                      'seeds', lines=len(args.seeds)):
+        results[seed] = run_busi_seed(seed, args.work_dir, args.rerun,
+                                      args.quick)
+        text = write_busi_table(results, args.work_dir)
     print(text)
     return results
 
