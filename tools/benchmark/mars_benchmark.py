@@ -175,7 +175,11 @@ def complemented(data: str, debiased: str, run_dir: str,
         return json.load(f)
 
 
-def run_seed(seed: int, work_dir: str, rerun: bool) -> dict:
+def run_seed(seed: int, work_dir: str, rerun: bool,
+             stages: str = 'ABCD') -> dict:
+    """One seed: stages A-C of every arm first (the pseudo labels and their
+    diagnostics), then, with ``'D'`` in ``stages``, the segmentation
+    training of every arm and the complemented labels."""
     out = {}
     for mode in ('biased', 'control'):
         data = DATA[mode]
@@ -184,31 +188,37 @@ def run_seed(seed: int, work_dir: str, rerun: bool) -> dict:
         seeds = stage_a(data, seed, wd, rerun)
         seed_stats = _label_stats(data, seeds)
         feats = stage_b(data, wd, rerun)
-        for arm, (arm_mode, k_bg, reduce) in ARMS.items():
-            if arm_mode != mode:
-                continue
+        arms = [(arm, k_bg, reduce)
+                for arm, (arm_mode, k_bg, reduce) in ARMS.items()
+                if arm_mode == mode]
+        labels = {}
+        for arm, k_bg, reduce in arms:
             row = dict(seeds_fpr=seed_stats['biased_fpr'],
                        seeds_mIoU=seed_stats['mIoU'])
             if k_bg is None:
-                row.update(stage_d(SEG, seeds, data, seed,
-                                   osp.join(wd, 'seg_seeds'), rerun))
+                labels[arm] = (SEG, seeds, osp.join(wd, 'seg_seeds'))
             else:
                 debiased, stats, purity = stage_c(data, seeds, feats, k_bg,
                                                   reduce, seed, wd, rerun)
-                run_dir = osp.join(wd, f'seg_mars_{_tag(k_bg, reduce)}')
-                row.update(stage_d(MARS, debiased, data, seed, run_dir,
-                                   rerun))
-                comp = complemented(data, debiased, run_dir, rerun)
+                labels[arm] = (MARS, debiased,
+                               osp.join(wd, f'seg_mars_{_tag(k_bg, reduce)}'))
                 row.update(
                     debiased_fpr=stats['debiased']['biased_fpr'],
                     debiased_mIoU=stats['debiased']['mIoU'],
                     removed=stats['debiased']['removed'],
-                    complemented_fpr=comp['biased_fpr'],
-                    complemented_mIoU=comp['mIoU'],
                     purity_selected=purity.get('selected_purity'),
                     purity_all=purity.get('all_purity'))
             out[arm] = row
-        out[f'{mode} wall (s)'] = time.time() - start
+        if 'D' in stages:
+            for arm, k_bg, _ in arms:
+                config, label_dir, run_dir = labels[arm]
+                out[arm].update(stage_d(config, label_dir, data, seed,
+                                        run_dir, rerun))
+                if k_bg is not None:
+                    comp = complemented(data, label_dir, run_dir, rerun)
+                    out[arm].update(complemented_fpr=comp['biased_fpr'],
+                                    complemented_mIoU=comp['mIoU'])
+            out[f'{mode} wall (s)'] = time.time() - start
     return out
 
 
@@ -400,6 +410,11 @@ def parse_args(argv=None):
                         help='Where every stage of every seed writes.')
     parser.add_argument('--rerun', action='store_true',
                         help='Run finished steps again.')
+    parser.add_argument('--stages', default='ABCD',
+                        choices=('ABC', 'ABCD'),
+                        help='ABC: only the pseudo labels of every arm (CAM '
+                        'seeds, features, debiased labels and their '
+                        'diagnostics); ABCD: also train stage D.')
     parser.add_argument('--metafile', action='store_true',
                         help='Also write configs/mars/metafile.yml from the '
                         'results.')
@@ -415,7 +430,8 @@ def main(argv=None):
     text = ''
     for seed in track(args.seeds, desc=f'[mars] {len(args.seeds)} seeds',
                       lines=len(args.seeds)):
-        results[seed] = run_seed(seed, args.work_dir, args.rerun)
+        results[seed] = run_seed(seed, args.work_dir, args.rerun,
+                                 args.stages)
         text = write_table(results, args.work_dir)
     print(text)
     if args.metafile and results:
