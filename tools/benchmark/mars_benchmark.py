@@ -176,10 +176,11 @@ def complemented(data: str, debiased: str, run_dir: str,
 
 
 def run_seed(seed: int, work_dir: str, rerun: bool,
-             stages: str = 'ABCD') -> dict:
+             stages: str = 'ABCD', collect: bool = False) -> dict:
     """One seed: stages A-C of every arm first (the pseudo labels and their
     diagnostics), then, with ``'D'`` in ``stages``, the segmentation
-    training of every arm and the complemented labels."""
+    training of every arm and the complemented labels. With ``collect``,
+    only the stage-D runs that finished are read (nothing is trained)."""
     out = {}
     for mode in ('biased', 'control'):
         data = DATA[mode]
@@ -212,6 +213,8 @@ def run_seed(seed: int, work_dir: str, rerun: bool,
         if 'D' in stages:
             for arm, k_bg, _ in arms:
                 config, label_dir, run_dir = labels[arm]
+                if collect and not osp.isfile(osp.join(run_dir, 'done')):
+                    continue
                 out[arm].update(stage_d(config, label_dir, data, seed,
                                         run_dir, rerun))
                 if k_bg is not None:
@@ -415,6 +418,9 @@ def parse_args(argv=None):
                         help='ABC: only the pseudo labels of every arm (CAM '
                         'seeds, features, debiased labels and their '
                         'diagnostics); ABCD: also train stage D.')
+    parser.add_argument('--collect', action='store_true',
+                        help='Train nothing in stage D: tabulate the runs '
+                        'that finished (stages A-C still run if missing).')
     parser.add_argument('--metafile', action='store_true',
                         help='Also write configs/mars/metafile.yml from the '
                         'results.')
@@ -431,7 +437,7 @@ def main(argv=None):
     for seed in track(args.seeds, desc=f'[mars] {len(args.seeds)} seeds',
                       lines=len(args.seeds)):
         results[seed] = run_seed(seed, args.work_dir, args.rerun,
-                                 args.stages)
+                                 args.stages, args.collect)
         text = write_table(results, args.work_dir)
     print(text)
     if args.metafile and results:
