@@ -167,9 +167,12 @@ def test_mars_benchmark_table_and_test_metrics(tmp_path):
         arms = {name: {k: v + shift for k, v in arm.items()}
                 for name in mb.ARMS}
         arms['CAM baseline']['debiased_fpr'] = None
-        arms['MARS']['wall (s)'] = 60.0
+        arms['MARS'].update(d_wall_s=100.0 + seed, d_load=1.5 + 2 * seed)
+        arms['CAM baseline'].update(d_wall_s=90.0, d_load=1.0)
         results[seed] = dict(arms, **{'biased wall (s)': 600.0,
-                                      'control wall (s)': 300.0})
+                                      'control wall (s)': 300.0,
+                                      'biased CAM': dict(wall_s=60.0,
+                                                         load=1.0)})
     text = mb.write_table(results, str(tmp_path))
     rows = {line.split(' | ')[0].strip('| '): line
             for line in text.splitlines()[2:] if line.startswith('| ')}
@@ -179,8 +182,9 @@ def test_mars_benchmark_table_and_test_metrics(tmp_path):
     assert '| 41.00 ± 1.00 |' in rows['MARS']
     assert rows['CAM baseline'].startswith('| CAM baseline | 61.00 ± 1.00 '
                                            '| n/a |')
-    assert rows['MARS'].endswith('| 2 |')
-    assert 'Wall time: 15.0 min per seed' in text
+    assert rows['MARS'].endswith('| 100* | 2 |')  # seed 1 shared cores
+    assert rows['CAM baseline'].endswith('| 90 | 2 |')
+    assert 'Stage A (CAM, 30 epochs): 60 s wall per run.' in text
     summary = mb.summarize(results)
     assert summary['MARS']['biased_far/fpr'] == dict(mean=41.0, std=1.0, n=2)
     # the OpenMMLab metafile: every arm a model in its own collection
