@@ -355,7 +355,6 @@ def write_metafile(results: dict, path: str, command: str) -> dict:
     biased FPR of each stage, means over seeds with ``... std`` keys."""
     import yaml
     summary = summarize(results)
-    seeds = ' '.join(str(s) for s in sorted(results))
 
     def metrics(arm, keys):
         out = {}
@@ -371,18 +370,22 @@ def write_metafile(results: dict, path: str, command: str) -> dict:
         if not summary[arm]:
             continue
         data = DATASET[ARMS[arm][0]]
-        walls = [results[s][f'{ARMS[arm][0]} wall (s)']
-                 for s in sorted(results)
-                 if f'{ARMS[arm][0]} wall (s)' in results[s]]
+        wall = summary[arm].get('d_wall_s')
         models.append({
             'Name': name, 'In Collection': coll, 'Config': config,
             'Metadata': {
-                'Arm': arm, 'Seeds': seeds, 'Pseudo labels': labels,
+                'Arm': arm,
+                'Seeds (pseudo labels)': ' '.join(
+                    str(x) for x in sorted(results) if arm in results[x]),
+                'Seeds (segmentation)': ' '.join(
+                    str(x) for x in sorted(results)
+                    if results[x].get(arm, {}).get('mIoU') is not None),
+                'Pseudo labels': labels,
                 'Features': 'ColourStatsDenseFeatures (a fixed stand-in '
                 'for STEGO; nothing learned)',
                 'Training Resources': '2 CPU cores',
-                'Wall time per seed, all arms of its data set (s)':
-                round(float(np.mean(walls))) if walls else None,
+                'Stage-D wall time per run (s)':
+                round(wall['mean']) if wall else None,
                 'Command': command},
             'Results': [
                 {'Task': 'Semantic Segmentation',
