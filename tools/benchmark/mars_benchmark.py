@@ -289,7 +289,10 @@ def write_table(results: dict, out_dir: str) -> str:
                 continue
             cells.append(f"{m['mean']:.2f} ± {m['std']:.2f}" if m else 'n/a')
         n = sum(arm in results[s] for s in seeds)
-        lines.append(f'| {arm} | ' + ' | '.join(cells) + f' | {n} |')
+        n_d = sum(results[s].get(arm, {}).get('mIoU') is not None
+                  for s in seeds)
+        count = str(n) if n_d == n else f'{n} (stage D: {n_d})'
+        lines.append(f'| {arm} | ' + ' | '.join(cells) + f' | {count} |')
     text = '\n'.join(lines) + '\n'
     cams = [results[s][k] for s in seeds for k in results[s]
             if k.endswith(' CAM') and results[s][k].get('wall_s')]
