@@ -138,7 +138,7 @@ class UMCTSegmentor(BaseModel):
                       ) -> List[torch.Tensor]:
         """Every view's fused pseudo label for the unlabeled batch ``x``.
 
-        With ``truth`` (the unlabeled patches' labels, (B, *spatial), for
+        With ``truth`` (the unlabeled patches' labels, ``(B, *spatial)``, for
         logging only) the foreground Dice of every view's MC mean and of
         every fused pseudo label against it go into ``diagnostics``
         (:meth:`pseudo_label_dice`)."""
