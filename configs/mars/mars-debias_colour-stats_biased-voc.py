@@ -22,6 +22,7 @@
 # CRF)"); K-means with k-means++ and 30 Lloyd iterations (the paper names
 # neither).
 _base_ = ['../_base_/datasets/biased_voc_wsss.py']
+default_scope = 'mmssl'
 work_root = 'work_dirs/mars_biased-voc'
 seed_dir = work_root + '/seeds'
 feature_dir = work_root + '/features_colour'

@@ -47,9 +47,10 @@ def parse_args(argv=None):
     parser.add_argument('--seed', type=int, default=0,
                         help='The seed of the phantoms.')
     parser.add_argument('--version', type=int, choices=[1, 2], default=1,
-                        help='1: organ + lesion, spacing per case (the '
-                        'original phantoms); 2: organ only, 1 x 1 x 2.5 mm, '
-                        "per-case contrast (UMCT's co-training benchmark).")
+                        help='The phantom design: 1 is organ + lesion with '
+                        'spacing per case (the original phantoms), 2 is organ '
+                        'only at 1 x 1 x 2.5 mm with per-case contrast '
+                        "(UMCT's co-training benchmark).")
     parser.add_argument('--allow-fewer', action='store_true',
                         help='Allow fewer training cases than the phantom '
                         'configs need (14, or 24 for version 2).')
