@@ -250,11 +250,9 @@ def test_tsddnet_benchmark_table(tmp_path):
         tb.ARMS[1]]['diag/auc'] == 87.0
 
 
-def test_tsddnet_busi_table_and_options(tmp_path):
-    """The BUSI mode of the TSDDNet driver: its table (mean ± std, ddof 0,
-    per arm; AP and box IoU in percent; no pseudo boxes for stage 1), its
-    options and the box IoU against a multi-box reference json."""
-    tb = _load('tsddnet_benchmark')
+def _busi_results(tb):
+    """Two seeds of made-up BUSI driver results (for the table and
+    metafile writers)."""
     results = {}
     for seed, shift in ((0, 0.0), (1, 2.0)):
         arms = {arm: {'coco/bbox_mAP': 0.3, 'coco/bbox_mAP_50': 0.8,
@@ -271,6 +269,15 @@ def test_tsddnet_busi_table_and_options(tmp_path):
             select_naive=dict(refined=0, manual=104, pseudo=350 + seed,
                               class_only=413))
         results[seed] = arms
+    return results
+
+
+def test_tsddnet_busi_table_and_options(tmp_path):
+    """The BUSI mode of the TSDDNet driver: its table (mean ± std, ddof 0,
+    per arm; AP and box IoU in percent; no pseudo boxes for stage 1), its
+    options and the box IoU against a multi-box reference json."""
+    tb = _load('tsddnet_benchmark')
+    results = _busi_results(tb)
     text = tb.write_busi_table(results, str(tmp_path))
     rows = {line.split(' | ')[0].strip('| '): line
             for line in text.splitlines() if line.startswith('| ')}
@@ -592,3 +599,46 @@ def test_cifar10_cpu_classical_rows_for_every_seed(tmp_path, monkeypatch):
     rows = results['standard']['1-NN']
     assert sorted(rows) == ['0', '1']
     assert rows['1']['values'] == {'accuracy/top1': 21.0}
+
+
+def test_tsddnet_busi_metafile(tmp_path):
+    """--metafile replaces the BUSI models of the TSDDNet metafile and
+    keeps the synthetic ones: every arm its own collection, the metric
+    keys in %, means and ddof-0 stds over the seeds."""
+    import yaml
+    tb = _load('tsddnet_benchmark')
+    results = _busi_results(tb)
+    results[0]['train_wall_s'], results[1]['train_wall_s'] = 1200., 1320.
+    path = tmp_path / 'metafile.yml'
+    synthetic = {'Name': 'synthetic-model', 'In Collection': 'TSDDNet',
+                 'Results': [{'Task': 't', 'Dataset': 'synthetic ultrasound',
+                              'Metrics': {'AUC': 1.0}}]}
+    old_busi = {'Name': 'old', 'In Collection': 'TSDDNet',
+                'Results': [{'Task': 't', 'Dataset': 'BUSI old',
+                             'Metrics': {'AUC': 1.0}}]}
+    path.write_text(yaml.safe_dump({'Collections': [{'Name': 'TSDDNet'}],
+                                    'Models': [synthetic, old_busi]}))
+    tb.write_busi_metafile(results, str(path), 'the command')
+    meta = yaml.safe_load(path.read_text())
+    names = [m['Name'] for m in meta['Models']]
+    assert names[0] == 'synthetic-model' and 'old' not in names
+    models = {m['Metadata']['Arm']: m for m in meta['Models'][1:]}
+    assert set(models) == set(tb.BUSI_ARMS)
+    assert {m['In Collection'] for m in models.values()} == {
+        'TSDDNet', 'Stage 1', 'Naive pseudo boxes'}
+    metrics = models['TSDDNet']['Results'][0]['Metrics']
+    assert 'BUSI' in models['TSDDNet']['Results'][0]['Dataset']
+    assert (metrics['AUC'], metrics['AUC std']) == (86.0, 1.0)
+    assert (metrics['AP50'], metrics['Accuracy'], metrics['Sensitivity'],
+            metrics['Specificity']) == (80.0, 80.0, 70.0, 90.0)
+    boxes = models['TSDDNet']['Results'][1]['Metrics']
+    assert (boxes['Pseudo box IoU'], boxes['Pseudo box IoU std']) == (
+        61.0, 1.0)
+    assert models['Stage 1']['Results'][1]['Metrics'] == {
+        'Manual box IoU': 100.0, 'Manual box IoU std': 0.0}
+    assert models['TSDDNet']['Metadata'][
+        'Suite wall time per seed (min)'] == 21.0
+    assert models['TSDDNet']['Metadata']['Command'] == 'the command'
+    with pytest.raises(SystemExit):
+        tb.parse_args(['--metafile'])
+    assert tb.parse_args(['--dataset', 'busi', '--metafile']).metafile

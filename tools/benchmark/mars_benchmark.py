@@ -74,9 +74,17 @@ ARMS = {
     'MARS': ('biased', 2, 'mean'),
     'MARS, K_bg = 3': ('biased', 3, 'mean'),
     'MARS, min distance': ('biased', 2, 'min'),
+    'MARS, min distance, no complementing': ('biased', 2, 'min'),
     'CAM baseline (negative control)': ('control', None, None),
     'MARS (negative control)': ('control', 2, 'mean'),
     'MARS, min distance (negative control)': ('control', 2, 'min'),
+}
+# stage-D options of an ablation arm: (run-dir suffix, --cfg-options); with
+# complementing off, the pixels MARS removed stay ignored for the whole
+# training, which separates the label edit from the teacher's refilling
+ARM_OPTIONS = {
+    'MARS, min distance, no complementing': ('_nocomp',
+                                             ['model.complement=False']),
 }
 
 
@@ -157,10 +165,11 @@ def stage_c(data: str, seeds: str, feats: str, k_bg: int, reduce: str,
 
 
 def stage_d(config: str, labels: str, data: str, seed: int, run_dir: str,
-            rerun: bool) -> dict:
+            rerun: bool, options: tuple = ()) -> dict:
     train_once(config, seed, run_dir, rerun,
                data_opts(data) +
-               [f'train_dataloader.dataset.label_dir={labels}'])
+               [f'train_dataloader.dataset.label_dir={labels}'] +
+               list(options))
     return {m: last_metric(run_dir, m) for m in SEG_METRICS}
 
 
@@ -213,8 +222,10 @@ def run_seed(seed: int, work_dir: str, rerun: bool,
             else:
                 debiased, stats, purity = stage_c(data, seeds, feats, k_bg,
                                                   reduce, seed, wd, rerun)
+                suffix = ARM_OPTIONS.get(arm, ('', []))[0]
                 labels[arm] = (MARS, debiased,
-                               osp.join(wd, f'seg_mars_{_tag(k_bg, reduce)}'))
+                               osp.join(wd, f'seg_mars_{_tag(k_bg, reduce)}'
+                                        f'{suffix}'))
                 row.update(
                     debiased_fpr=stats['debiased']['biased_fpr'],
                     debiased_mIoU=stats['debiased']['mIoU'],
@@ -228,11 +239,12 @@ def run_seed(seed: int, work_dir: str, rerun: bool,
                 if collect and not osp.isfile(osp.join(run_dir, 'done')):
                     continue
                 out[arm].update(stage_d(config, label_dir, data, seed,
-                                        run_dir, rerun))
+                                        run_dir, rerun,
+                                        ARM_OPTIONS.get(arm, ('', []))[1]))
                 e = _elapsed(run_dir)
                 out[arm].update(d_wall_s=e.get('wall_s'),
                                 d_cpu_s=e.get('cpu_s'), d_load=e.get('load'))
-                if k_bg is not None:
+                if k_bg is not None and arm not in ARM_OPTIONS:
                     comp = complemented(data, label_dir, run_dir, rerun)
                     out[arm].update(complemented_fpr=comp['biased_fpr'],
                                     complemented_mIoU=comp['mIoU'])
@@ -329,6 +341,10 @@ MODELS_OF = {
     'MARS, min distance': (
         'mars_deeplabv3plus_r18-d8_1500i_biased-voc_min', 'MARS', MARS,
         f'{DEBIAS} --cfg-options debias.reduce=min'),
+    'MARS, min distance, no complementing': (
+        'mars_deeplabv3plus_r18-d8_1500i_biased-voc_min_no-complement',
+        'MARS', MARS, f'{DEBIAS} --cfg-options debias.reduce=min; stage D '
+        'with --cfg-options model.complement=False'),
     'CAM baseline (negative control)': (
         'deeplabv3plus_r18-d8_1500i_biased-voc-seeds_negative-control',
         'CAM baseline (negative control)', SEG,

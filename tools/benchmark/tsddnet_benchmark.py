@@ -311,6 +311,15 @@ def run_busi_seed(seed: int, work_dir: str, rerun: bool,
             iou = {k: v for k, v in iou.items() if k.startswith('manual')}
         boxes[arm] = iou
     out['selection'] = dict(boxes=boxes)
+    # the seed's training wall time (every trained run, summed)
+    walls = []
+    for name in ['det1', 'cls1', 'naive', 'tsddnet'] + [
+            f'cls_fold{k}' for k in range(NUM_FOLDS)]:
+        path = osp.join(wd, name, 'elapsed.json')
+        if osp.isfile(path):
+            with open(path) as f:
+                walls.append(json.load(f).get('wall_time_s') or 0.)
+    out['train_wall_s'] = float(sum(walls))
     for name in ('select', 'select_naive'):
         with open(osp.join(wd, name, 'selection.json')) as f:
             sel = json.load(f)
@@ -351,8 +360,92 @@ def write_busi_table(results: dict, out_dir: str) -> str:
         sel = results[s]['selection']['select']
         text += (f"\nseed {s}: cross-fitted selection refined "
                  f"{sel['refined']}/{sel['manual']} manual boxes")
+        if results[s].get('train_wall_s'):
+            minutes = results[s]['train_wall_s'] / 60
+            text += f'; training wall time {minutes:.1f} min'
     text += '\n'
     return write_outputs(out_dir, 'tsddnet_busi', text, results)
+
+
+BUSI_METRICS = (('diag/auc', 'AUC', 1.), ('diag/accuracy', 'Accuracy', 1.),
+                ('diag/sensitivity', 'Sensitivity', 1.),
+                ('diag/specificity', 'Specificity', 1.),
+                ('coco/bbox_mAP_50', 'AP50', 100.))
+BUSI_MODELS = {
+    'Stage 1': ('tsddnet_r18_fpn_1e_busi-cpu_stage1', 'Stage 1',
+                'model.fusion=False, tested on the merged stage-1 '
+                'checkpoint (no stage-2 training)'),
+    'Naive pseudo boxes': ('tsddnet_r18_fpn_1e_busi-cpu_naive',
+                           'Naive pseudo boxes',
+                           'model.fusion=False; stage 2 on the manual boxes '
+                           '+ the top-1 detection of each class-only image'),
+    'TSDDNet': ('tsddnet_r18_fpn_1e_busi-cpu', 'TSDDNet',
+                'cross-fitted class-guided candidates, fusion network and '
+                'self-distillation'),
+}
+BUSI_DATASET = ('BUSI (Al-Dhabyani et al. 2020), benign vs malignant, '
+                'fold 0 of 5 (stratified, seeded), 20 % of the training '
+                'lesion images with their mask boxes, resized for CPU')
+
+
+def write_busi_metafile(results: dict, path: str, command: str) -> dict:
+    """Replace the BUSI models of ``configs/tsddnet/metafile.yml`` (those
+    whose ``Dataset`` names BUSI) with the ones of ``results``: per arm the
+    test-fold ``AUC``, ``Accuracy``, ``Sensitivity``, ``Specificity`` and
+    ``AP50`` (means over seeds in %, with ``... std`` keys), and the IoU of
+    the arm's training boxes to the mask boxes."""
+    import yaml
+    with open(path) as f:
+        meta = yaml.safe_load(f)
+    meta['Models'] = [m for m in meta['Models'] if not any(
+        'BUSI' in r.get('Dataset', '') for r in m.get('Results', []))]
+    seeds = sorted(results)
+
+    def stat(vals, scale):
+        vals = np.array([v for v in vals if v is not None and v >= 0],
+                        dtype=float) * scale
+        return (round(float(vals.mean()), 2), round(float(vals.std()), 2)) \
+            if len(vals) else None
+
+    walls = [results[s].get('train_wall_s') for s in seeds]
+    wall = stat(walls, 1 / 60.)
+    for arm, (name, coll, how) in BUSI_MODELS.items():
+        metrics = {}
+        for key, label, scale in BUSI_METRICS:
+            m = stat([results[s].get(arm, {}).get(key) for s in seeds],
+                     scale)
+            if m:
+                metrics[label], metrics[f'{label} std'] = m
+        boxes = {}
+        for key, label in (('manual_iou', 'Manual box IoU'),
+                           ('pseudo_iou', 'Pseudo box IoU'),
+                           ('pseudo_precision', 'Pseudo boxes IoU >= 0.5')):
+            m = stat([results[s]['selection']['boxes'].get(arm, {}).get(key)
+                      for s in seeds], 100.)
+            if m:
+                boxes[label], boxes[f'{label} std'] = m
+        results_ = [{'Task': 'Lesion Detection and Diagnosis',
+                     'Dataset': BUSI_DATASET + ', test fold',
+                     'Metrics': metrics}]
+        if boxes:
+            results_.append({'Task': 'Training Boxes (against the mask '
+                             'boxes)', 'Dataset': BUSI_DATASET +
+                             ', training fold', 'Metrics': boxes})
+        meta['Models'].append({
+            'Name': name, 'In Collection': coll, 'Config': BUSI_STAGE2,
+            'Metadata': {
+                'Arm': arm, 'How': how,
+                'Stage-1 configs': f'{BUSI_DET}, {BUSI_CLS}',
+                'Seeds': ' '.join(str(s) for s in seeds),
+                'Training Resources': '2 CPU cores',
+                'Suite wall time per seed (min)':
+                wall[0] if wall else None,
+                'Command': command},
+            'Results': results_})
+    with open(path, 'w') as f:
+        yaml.safe_dump(meta, f, sort_keys=False, allow_unicode=True,
+                       width=79)
+    return meta
 
 
 def parse_args(argv=None):
@@ -368,9 +461,14 @@ def parse_args(argv=None):
     parser.add_argument('--rerun', action='store_true')
     parser.add_argument('--quick', action='store_true',
                         help='busi: one epoch per stage (smoke test)')
+    parser.add_argument('--metafile', action='store_true',
+                        help='busi: also write the BUSI models of '
+                        'configs/tsddnet/metafile.yml from the results')
     args = parser.parse_args(argv)
     if args.quick and args.dataset != 'busi':
         parser.error('--quick is for --dataset busi')
+    if args.metafile and (args.dataset != 'busi' or args.quick):
+        parser.error('--metafile is for --dataset busi (not --quick)')
     if args.work_dir is None:
         # a quick run has its own default, so that the suite never reuses
         # its one-epoch steps
@@ -408,6 +506,12 @@ def main_busi(args):
                                       args.quick)
         text = write_busi_table(results, args.work_dir)
     print(text)
+    if args.metafile and results:
+        seeds = ' '.join(str(s) for s in args.seeds)
+        write_busi_metafile(
+            results, osp.join(ROOT, 'configs', 'tsddnet', 'metafile.yml'),
+            f'python tools/benchmark/tsddnet_benchmark.py --dataset busi '
+            f'--seeds {seeds} --metafile')
     return results
 
 
