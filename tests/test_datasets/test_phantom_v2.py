@@ -17,8 +17,10 @@ from mmssl.datasets.synthetic import (
     make_phantom_msd,
 )
 from mmssl.datasets.synthetic.phantom import (
+    PHANTOM_V2_REVISION,
     V2_CONTRAST_HU,
     V2_SPACING,
+    V2_TEXTURE_HU,
     V2_TISSUE_HU,
 )
 
@@ -34,6 +36,7 @@ def test_v2_layout_spacing_and_labels(phantom_v2):
     assert meta['labels'] == PHANTOM_V2_LABELS == {'0': 'background',
                                                    '1': 'organ'}
     assert meta['phantom_version'] == 2 and meta['numTraining'] == 5
+    assert meta['phantom_revision'] == PHANTOM_V2_REVISION == 2
     assert len(meta['training']) == 5 and len(meta['test']) == 1
     assert 'not patient data' in meta['description']
     for entry in meta['training']:
@@ -93,6 +96,26 @@ def test_v2_case_partial_volume_and_determinism():
         V2_SPACING)
     with pytest.raises(ValueError, match='version must be 1 or 2'):
         make_phantom_msd('/nonexistent/never', version=3)
+
+
+def test_v2_distractor_size_and_organ_texture():
+    """Revision 2: the distractor is about as large as the organ (size
+    alone does not tell them apart), the organ carries a textured interior
+    of the drawn amplitude and the distractor is homogeneous."""
+    ratios = []
+    for seed in range(6):
+        img, label, _, info = make_phantom_case_v2(
+            np.random.default_rng(seed))
+        assert V2_TEXTURE_HU[0] <= info['texture_hu'] <= V2_TEXTURE_HU[1]
+        ratios.append(info['distractor_ml'] / info['organ_ml'])
+        assert abs(label.sum() * np.prod(V2_SPACING) / 1e3 -
+                   info['organ_ml']) < 0.25 * info['organ_ml']
+    # revision 1's distractor held about a tenth of the organ's volume
+    assert np.median(ratios) > 0.4
+    # the organ's intensities spread more than the noise alone could (the
+    # in-plane blur shrinks the noise's std to about half): its texture
+    img, label, _, info = make_phantom_case_v2(np.random.default_rng(0))
+    assert img[label == 1].std() > info['noise_hu']
 
 
 def test_unlabeled_labels_are_for_logging_only(phantom_v2):

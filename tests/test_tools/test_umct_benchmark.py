@@ -116,3 +116,20 @@ def test_smoke_schedules():
                                                      for o in s1)
     assert 'param_scheduler.0.T_max=3' in s2
     assert bench.iter_options() == ([], [])
+
+
+def test_ensure_data_refuses_an_older_revision(tmp_path):
+    """Phantoms written before the current design (revision 1 had no
+    ``phantom_revision`` key) are refused with the command that rewrites
+    them, rather than silently benchmarked."""
+    ub = _load()
+    root = tmp_path / 'phantom_msd_v2'
+    root.mkdir()
+    (root / 'dataset.json').write_text(json.dumps(
+        dict(phantom_version=2, numTraining=24)))
+    with pytest.raises(ValueError, match='revision 2.*revision 1.*'
+                       'make_phantom_msd.py'):
+        ub.ensure_data(str(root))
+    (root / 'dataset.json').write_text(json.dumps(
+        dict(phantom_version=2, numTraining=24, phantom_revision=2)))
+    assert ub.ensure_data(str(root)) == str(root)

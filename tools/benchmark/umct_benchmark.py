@@ -93,11 +93,16 @@ def ensure_data(root: str) -> str:
         make_phantom_msd(root, num_training=24, num_test=2, version=2)
     with open(meta_file) as f:
         meta = json.load(f)
-    if meta.get('phantom_version') != 2 or meta.get('numTraining', 0) < 24:
+    from mmssl.datasets.synthetic.phantom import PHANTOM_V2_REVISION
+    if meta.get('phantom_version') != 2 or meta.get('numTraining', 0) < 24 \
+            or meta.get('phantom_revision', 1) != PHANTOM_V2_REVISION:
         raise ValueError(
-            f'{root} does not hold the version-2 phantoms (24 training '
-            'cases): write them with tools/data/make_phantom_msd.py '
-            f'{root} --version 2, or give another --data-root')
+            f'{root} does not hold the version-2 phantoms of revision '
+            f'{PHANTOM_V2_REVISION} (24 training cases; it has version '
+            f"{meta.get('phantom_version')}, revision "
+            f"{meta.get('phantom_revision', 1)}): delete it, or write "
+            f'them with tools/data/make_phantom_msd.py {root} --version 2, '
+            'or give another --data-root')
     return root
 
 
