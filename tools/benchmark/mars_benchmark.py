@@ -79,12 +79,14 @@ ARMS = {
     'MARS (negative control)': ('control', 2, 'mean'),
     'MARS, min distance (negative control)': ('control', 2, 'min'),
 }
-# stage-D options of an ablation arm: (run-dir suffix, --cfg-options); with
-# complementing off, the pixels MARS removed stay ignored for the whole
+MARS_NO_COMPLEMENT = \
+    'configs/mars/mars_deeplabv3plus_r18-d8_1500i_biased-voc_no-complement.py'
+# the stage-D config of an ablation arm and its run-dir suffix: without
+# complementing, the pixels MARS removed stay ignored for the whole
 # training, which separates the label edit from the teacher's refilling
-ARM_OPTIONS = {
-    'MARS, min distance, no complementing': ('_nocomp',
-                                             ['model.complement=False']),
+ARM_CONFIGS = {
+    'MARS, min distance, no complementing': (MARS_NO_COMPLEMENT,
+                                             '_nocomp'),
 }
 
 
@@ -165,11 +167,10 @@ def stage_c(data: str, seeds: str, feats: str, k_bg: int, reduce: str,
 
 
 def stage_d(config: str, labels: str, data: str, seed: int, run_dir: str,
-            rerun: bool, options: tuple = ()) -> dict:
+            rerun: bool) -> dict:
     train_once(config, seed, run_dir, rerun,
                data_opts(data) +
-               [f'train_dataloader.dataset.label_dir={labels}'] +
-               list(options))
+               [f'train_dataloader.dataset.label_dir={labels}'])
     return {m: last_metric(run_dir, m) for m in SEG_METRICS}
 
 
@@ -222,8 +223,8 @@ def run_seed(seed: int, work_dir: str, rerun: bool,
             else:
                 debiased, stats, purity = stage_c(data, seeds, feats, k_bg,
                                                   reduce, seed, wd, rerun)
-                suffix = ARM_OPTIONS.get(arm, ('', []))[0]
-                labels[arm] = (MARS, debiased,
+                config, suffix = ARM_CONFIGS.get(arm, (MARS, ''))
+                labels[arm] = (config, debiased,
                                osp.join(wd, f'seg_mars_{_tag(k_bg, reduce)}'
                                         f'{suffix}'))
                 row.update(
@@ -239,12 +240,11 @@ def run_seed(seed: int, work_dir: str, rerun: bool,
                 if collect and not osp.isfile(osp.join(run_dir, 'done')):
                     continue
                 out[arm].update(stage_d(config, label_dir, data, seed,
-                                        run_dir, rerun,
-                                        ARM_OPTIONS.get(arm, ('', []))[1]))
+                                        run_dir, rerun))
                 e = _elapsed(run_dir)
                 out[arm].update(d_wall_s=e.get('wall_s'),
                                 d_cpu_s=e.get('cpu_s'), d_load=e.get('load'))
-                if k_bg is not None and arm not in ARM_OPTIONS:
+                if k_bg is not None and arm not in ARM_CONFIGS:
                     comp = complemented(data, label_dir, run_dir, rerun)
                     out[arm].update(complemented_fpr=comp['biased_fpr'],
                                     complemented_mIoU=comp['mIoU'])
@@ -343,8 +343,8 @@ MODELS_OF = {
         f'{DEBIAS} --cfg-options debias.reduce=min'),
     'MARS, min distance, no complementing': (
         'mars_deeplabv3plus_r18-d8_1500i_biased-voc_min_no-complement',
-        'MARS', MARS, f'{DEBIAS} --cfg-options debias.reduce=min; stage D '
-        'with --cfg-options model.complement=False'),
+        'MARS', MARS_NO_COMPLEMENT,
+        f'{DEBIAS} --cfg-options debias.reduce=min'),
     'CAM baseline (negative control)': (
         'deeplabv3plus_r18-d8_1500i_biased-voc-seeds_negative-control',
         'CAM baseline (negative control)', SEG,
