@@ -52,7 +52,7 @@ class LesionDiagnosisInferencer(BaseImageInferencer):
 
     Example:
         >>> inferencer = LesionDiagnosisInferencer(
-        ...     'configs/tsddnet/tsddnet_r18_fpn_1e_busi-cpu.py', 'ckpt.pth')
+        ...     'configs/tsddnet/tsddnet_r18_fpn_2e_busi-cpu.py', 'ckpt.pth')
         >>> out = inferencer('malignant (1).png', score_thr=0.5)
         >>> out['predictions'][0]['diagnosis'], out['predictions'][0]['boxes']
     """

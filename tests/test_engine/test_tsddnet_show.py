@@ -27,7 +27,7 @@ from tests.test_engine.test_tsddnet_training import (  # noqa: F401
     bus,
 )
 
-BUSI_CPU = osp.join(TSD_DIR, 'tsddnet_r18_fpn_1e_busi-cpu.py')
+BUSI_CPU = osp.join(TSD_DIR, 'tsddnet_r18_fpn_2e_busi-cpu.py')
 
 
 def _checkpoint(config, path):

@@ -143,9 +143,9 @@ def _tiny_busi(root):
 @pytest.mark.parametrize('name', ['faster-rcnn_r50_fpn_12e_busi-stage1.py',
                                   'lesion-cls_r50_50e_busi-stage1.py',
                                   'tsddnet_r50_fpn_24e_busi.py',
-                                  'faster-rcnn_r18_fpn_6e_busi-cpu-stage1.py',
-                                  'lesion-cls_r18_6e_busi-cpu-stage1.py',
-                                  'tsddnet_r18_fpn_1e_busi-cpu.py'])
+                                  'faster-rcnn_r18_fpn_12e_busi-cpu-stage1.py',
+                                  'lesion-cls_r18_24e_busi-cpu-stage1.py',
+                                  'tsddnet_r18_fpn_2e_busi-cpu.py'])
 def test_paper_busi_configs_run(name, tmp_path):
     from tools.data import busi_to_coco
 

@@ -237,9 +237,9 @@ def write_table(results: dict, out_dir: str) -> str:
     return write_outputs(out_dir, 'tsddnet', text, results)
 
 
-BUSI_DET = 'configs/tsddnet/faster-rcnn_r18_fpn_6e_busi-cpu-stage1.py'
-BUSI_CLS = 'configs/tsddnet/lesion-cls_r18_6e_busi-cpu-stage1.py'
-BUSI_STAGE2 = 'configs/tsddnet/tsddnet_r18_fpn_1e_busi-cpu.py'
+BUSI_DET = 'configs/tsddnet/faster-rcnn_r18_fpn_12e_busi-cpu-stage1.py'
+BUSI_CLS = 'configs/tsddnet/lesion-cls_r18_24e_busi-cpu-stage1.py'
+BUSI_STAGE2 = 'configs/tsddnet/tsddnet_r18_fpn_2e_busi-cpu.py'
 BUSI_DATA = 'data/busi_coco'
 BUSI_FOLD = 0  # the configs' fold
 BUSI_ARMS = ('Stage 1', 'Naive pseudo boxes', 'TSDDNet')
@@ -372,14 +372,14 @@ BUSI_METRICS = (('diag/auc', 'AUC', 1.), ('diag/accuracy', 'Accuracy', 1.),
                 ('diag/specificity', 'Specificity', 1.),
                 ('coco/bbox_mAP_50', 'AP50', 100.))
 BUSI_MODELS = {
-    'Stage 1': ('tsddnet_r18_fpn_1e_busi-cpu_stage1', 'Stage 1',
+    'Stage 1': ('tsddnet_r18_fpn_2e_busi-cpu_stage1', 'Stage 1',
                 'model.fusion=False, tested on the merged stage-1 '
                 'checkpoint (no stage-2 training)'),
-    'Naive pseudo boxes': ('tsddnet_r18_fpn_1e_busi-cpu_naive',
+    'Naive pseudo boxes': ('tsddnet_r18_fpn_2e_busi-cpu_naive',
                            'Naive pseudo boxes',
                            'model.fusion=False; stage 2 on the manual boxes '
                            '+ the top-1 detection of each class-only image'),
-    'TSDDNet': ('tsddnet_r18_fpn_1e_busi-cpu', 'TSDDNet',
+    'TSDDNet': ('tsddnet_r18_fpn_2e_busi-cpu', 'TSDDNet',
                 'cross-fitted class-guided candidates, fusion network and '
                 'self-distillation'),
 }
