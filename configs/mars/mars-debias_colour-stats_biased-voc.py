@@ -15,13 +15,11 @@
 # test_evaluator.output_dir=SEEDS). The directories below are only
 # defaults: every stage takes its inputs and outputs on the command line
 # (tools/benchmark/mars_benchmark.py passes them).
-# Defaults from the paper (Jo et al., ICCV 2023, Sec. 4.1): K_fg = K_bg =
-# 2, alpha = 0.40, Eq. 1's mean distance to all background centroids (own
-# image included, as Eq. 1 is written). Ours: no CRF, so M = [M^ > 0.5]
-# (the paper binarises after "a typical post-processing refinement (e.g.
-# CRF)"); K-means with k-means++ and 30 Lloyd iterations (the paper names
-# neither).
-_base_ = ['../_base_/datasets/biased_voc_wsss.py']
+# Stage C: the paper's defaults (../_base_/mars_debias.py says where each
+# value comes from).
+_base_ = [
+    '../_base_/datasets/biased_voc_wsss.py', '../_base_/mars_debias.py'
+]
 default_scope = 'mmssl'
 work_root = 'work_dirs/mars_biased-voc'
 seed_dir = work_root + '/seeds'
@@ -35,15 +33,6 @@ mars_dataset = dict(
     cls_labels='cls_labels.json',
     data_prefix=dict(img_path='JPEGImages', seg_map_path=None))
 feature_extractor = dict(type='ColourStatsDenseFeatures', stride=8)
-debias = dict(
-    k_fg=2,
-    k_bg=2,
-    alpha=0.4,
-    reduce='mean',
-    exclude_own_background=False,
-    threshold=0.5,
-    removed_index=254,
-    kmeans_iters=30)
 # optional label statistics and centroid purity (synthetic ground truth,
 # for the diagnostics only)
 label_stats = dict(gt_dir='SegmentationClass', region_dir='BiasedRegion',

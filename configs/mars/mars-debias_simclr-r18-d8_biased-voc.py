@@ -8,13 +8,12 @@
 # test_evaluator.output_dir=<seed_dir>) and the stage-B network
 # (uss_simclr_r18-d8_1k_biased-voc.py), and writing <debiased_dir>/*.png
 # for stage D. Every directory can be overridden on the command line.
-# The paper's defaults (Sec. 4.1): K_fg = K_bg = 2, alpha = 0.40, Eq. 1's mean
-# distance to all background centroids (own image included, as Eq. 1);
-# no CRF, so M = [M^ > 0.5] (our binarisation of Eq. 4's map without the
-# paper's CRF, Sec. 3.3); features
-# L2-normalised only through the cosine similarities; K-means with
-# k-means++ and 30 Lloyd iterations ([inferred]: the paper names neither).
-_base_ = ['./uss_simclr_r18-d8_1k_biased-voc.py']
+# Stage C: the paper's defaults (../_base_/mars_debias.py says where each
+# value comes from); features L2-normalised only through the cosine
+# similarities.
+_base_ = [
+    './uss_simclr_r18-d8_1k_biased-voc.py', '../_base_/mars_debias.py'
+]
 work_root = 'work_dirs/mars_biased-voc'
 seed_dir = work_root + '/seeds'
 feature_dir = work_root + '/features'
@@ -32,15 +31,6 @@ feature_extractor = dict(
     encoder={{_base_.model}},
     checkpoint=uss_checkpoint,
     stride=8)
-debias = dict(
-    k_fg=2,
-    k_bg=2,
-    alpha=0.4,
-    reduce='mean',
-    exclude_own_background=False,
-    threshold=0.5,
-    removed_index=254,
-    kmeans_iters=30)
 # optional label statistics: ground truth and biased region (synthetic)
 label_stats = dict(gt_dir='SegmentationClass', region_dir='BiasedRegion',
                    biased_class=1)

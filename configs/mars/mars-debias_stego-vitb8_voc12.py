@@ -12,10 +12,12 @@
 # as a plain state dict with STEGO's names (cluster1.0.weight, ...;
 # configs/mars/README.md shows how). With stego_checkpoint=None the DINO
 # patch features are used directly.
-# The paper's defaults as the CPU config: K_fg = K_bg = 2, alpha 0.40, Eq. 1's
-# mean distance, M = [M^ > 0.5] without CRF (the paper: CRF). Features are
+# Stage C: the paper's defaults (../_base_/mars_debias.py: K_fg = K_bg = 2,
+# alpha 0.40, Eq. 1's mean distance, M = [M^ > 0.5] without the paper's
+# CRF). Features are
 # stored as float16 at stride 8 (70-d STEGO codes: about 0.3 MB per VOC
 # image; 768-d DINO features would be ten times more).
+_base_ = ['../_base_/mars_debias.py']
 default_scope = 'mmssl'
 dataset_type = 'VOCWSSSDataset'
 data_root = 'data/VOCdevkit/VOC2012'
@@ -35,13 +37,4 @@ feature_extractor = dict(
     stego_checkpoint='checkpoints/stego_vitb8_voc12_head.pth',
     arch=dict(embed_dims=768, num_layers=12, num_heads=12, patch_size=8),
     code_dim=70)
-debias = dict(
-    k_fg=2,
-    k_bg=2,
-    alpha=0.4,
-    reduce='mean',
-    exclude_own_background=False,
-    threshold=0.5,
-    removed_index=254,
-    kmeans_iters=30)
 label_stats = dict(gt_dir='SegmentationClassAug')
