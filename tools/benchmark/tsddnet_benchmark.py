@@ -42,7 +42,10 @@ classifiers, class-guided and naive candidate selection), then the arms
   Naive pseudo boxes  stage 2 without fusion retrained on the manual
                       boxes + top-1 detections of the class-only images;
   TSDDNet             cross-fitted class-guided selection, fusion network
-                      and self-distillation (the synthetic suite's T3).
+                      and self-distillation (the synthetic suite's T3);
+  Class-guided boxes, no fusion
+                      the ablation between them: stage 2 without fusion
+                      on the class-guided boxes (the synthetic T1).
 Metrics on the test fold (mask boxes): diagnosis AUC / ACC / SEN / SPE
 (malignant positive) and lesion AP50, and per arm the IoU of its
 training boxes (manual and pseudo) to the mask boxes of the full-box
@@ -242,7 +245,8 @@ BUSI_CLS = 'configs/tsddnet/lesion-cls_r18_24e_busi-cpu-stage1.py'
 BUSI_STAGE2 = 'configs/tsddnet/tsddnet_r18_fpn_2e_busi-cpu.py'
 BUSI_DATA = 'data/busi_coco'
 BUSI_FOLD = 0  # the configs' fold
-BUSI_ARMS = ('Stage 1', 'Naive pseudo boxes', 'TSDDNet')
+BUSI_ARMS = ('Stage 1', 'Naive pseudo boxes', 'TSDDNet',
+             'Class-guided boxes, no fusion')
 NO_VAL = ['train_cfg.val_begin=100000']
 #: --quick (the plumbing, not a result): one epoch per stage, stage 2 on
 #: the first 48 images of its json (6 iterations); the candidate selection
@@ -292,7 +296,8 @@ def run_busi_seed(seed: int, work_dir: str, rerun: bool,
                                osp.join(wd, 'stage1_test'), rerun, separate)}
     for arm, ann_file, opts, name in (
             (BUSI_ARMS[1], naive, separate, 'naive'),
-            (BUSI_ARMS[2], selected, [], 'tsddnet')):
+            (BUSI_ARMS[2], selected, [], 'tsddnet'),
+            (BUSI_ARMS[3], selected, separate, 'guided_nofusion')):
         ckpt = train_once(BUSI_STAGE2, seed, osp.join(wd, name), rerun,
                           opts + NO_VAL + (QUICK_STAGE2 if quick else []) + [
                               f'train_dataloader.dataset.ann_file={ann_file}',
@@ -305,7 +310,7 @@ def run_busi_seed(seed: int, work_dir: str, rerun: bool,
     # TSDDNet the refined manual and class-guided pseudo boxes
     ref = osp.join(ROOT, BUSI_DATA, f'fold{BUSI_FOLD}_train.json')
     boxes = {}
-    for arm, path in zip(BUSI_ARMS, (naive, naive, selected)):
+    for arm, path in zip(BUSI_ARMS, (naive, naive, selected, selected)):
         iou = box_iou_to_reference(path, ref)
         if arm == BUSI_ARMS[0]:
             iou = {k: v for k, v in iou.items() if k.startswith('manual')}
@@ -313,7 +318,7 @@ def run_busi_seed(seed: int, work_dir: str, rerun: bool,
     out['selection'] = dict(boxes=boxes)
     # the seed's training wall time (every trained run, summed)
     walls = []
-    for name in ['det1', 'cls1', 'naive', 'tsddnet'] + [
+    for name in ['det1', 'cls1', 'naive', 'tsddnet', 'guided_nofusion'] + [
             f'cls_fold{k}' for k in range(NUM_FOLDS)]:
         path = osp.join(wd, name, 'elapsed.json')
         if osp.isfile(path):
@@ -350,7 +355,8 @@ def write_busi_table(results: dict, out_dir: str) -> str:
                 for s in seeds]
         cells += [_cell([b.get(key) for b in ious], 100.) for key in (
             'manual_iou', 'pseudo_iou', 'pseudo_precision')]
-        sel = {BUSI_ARMS[1]: 'select_naive', BUSI_ARMS[2]: 'select'}.get(arm)
+        sel = {BUSI_ARMS[1]: 'select_naive', BUSI_ARMS[2]: 'select',
+               BUSI_ARMS[3]: 'select'}.get(arm)
         cells.append('n/a' if sel is None else ', '.join(
             f"{results[s]['selection'][sel]['pseudo']}/"
             f"{results[s]['selection'][sel]['class_only']}" for s in seeds))
@@ -382,6 +388,11 @@ BUSI_MODELS = {
     'TSDDNet': ('tsddnet_r18_fpn_2e_busi-cpu', 'TSDDNet',
                 'cross-fitted class-guided candidates, fusion network and '
                 'self-distillation'),
+    'Class-guided boxes, no fusion': (
+        'tsddnet_r18_fpn_2e_busi-cpu_no-fusion', 'TSDDNet',
+        'ablation: the cross-fitted class-guided boxes (refined manual '
+        'boxes + pseudo boxes), stage 2 with model.fusion=False (the '
+        'naive arm\'s training with the selected boxes)'),
 }
 BUSI_DATASET = ('BUSI (Al-Dhabyani et al. 2020), benign vs malignant, '
                 'fold 0 of 5 (stratified, seeded), 20 % of the training '
