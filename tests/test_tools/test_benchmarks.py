@@ -637,7 +637,7 @@ def test_tsddnet_busi_metafile(tmp_path):
     assert models['Stage 1']['Results'][1]['Metrics'] == {
         'Manual box IoU': 100.0, 'Manual box IoU std': 0.0}
     assert models['TSDDNet']['Metadata'][
-        'Suite wall time per seed (min)'] == 21.0
+        'Training wall time per seed (min)'] == 21.0
     assert models['TSDDNet']['Metadata']['Command'] == 'the command'
     with pytest.raises(SystemExit):
         tb.parse_args(['--metafile'])

@@ -449,7 +449,7 @@ def write_busi_metafile(results: dict, path: str, command: str) -> dict:
                 'Stage-1 configs': f'{BUSI_DET}, {BUSI_CLS}',
                 'Seeds': ' '.join(str(s) for s in seeds),
                 'Training Resources': '2 CPU cores',
-                'Suite wall time per seed (min)':
+                'Training wall time per seed (min)':
                 wall[0] if wall else None,
                 'Command': command},
             'Results': results_})
