@@ -30,7 +30,8 @@ def _results():
     pl = dict(view_mean=60., view_best=64., fused_unc_mean=66.,
               fused_eq_mean=65., fused_gain=2.)
     return {
-        0: {'stage1': _run([50., 60.]), 'sup-3v': _run([60., 70.]),
+        0: {'stage1': _run([50., 60.]), 'stage1-full': _run([58., 66.]),
+            'sup-3v': _run([60., 70.]),
             'umct': _run([70., 80.], pl=pl, wall=600.),
             'full': _run([80., 90.])},
         1: {'stage1': _run([50., 60.]), 'sup-3v': _run([70., 80.]),
@@ -60,8 +61,10 @@ def test_table_means_over_seeds_and_cases_and_gate(tmp_path):
     assert rows['UMCT'][4] == '3.00 ± 0.00'
     assert rows['UMCT'][5] == '610'  # wall time per run
     assert rows['UMCT'][6] == '915'  # CPU time per run
-    assert rows['Stage 1 (3 views, start of every arm)'][1].startswith(
-        '55.00')
+    assert rows[bench.STAGE1_LABEL][1].startswith('55.00')
+    # the gate's own stage 1 (all training volumes labeled), seed 0 only
+    assert rows[bench.STAGE1_FULL_LABEL][1] == '62.00 ± 0.00'
+    assert rows[bench.STAGE1_FULL_LABEL][-1].strip(' |') == '0'
     # pseudo labels: views mean, best view, fused (both), gain
     pl = [line for line in text.splitlines()
           if line.startswith('| UMCT |') and '64.00' in line]
