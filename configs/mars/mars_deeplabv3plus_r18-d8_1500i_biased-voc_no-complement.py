@@ -4,8 +4,8 @@
 # removed stay ignored for the whole training (the teacher never fills
 # them: the paper's "Y^db" labels alone). It separates the label edit from
 # the refilling in the synthetic benchmark (configs/mars/README.md).
-#   python tools/train.py \
-#       configs/mars/mars_deeplabv3plus_r18-d8_1500i_biased-voc_no-complement.py \
+#   python tools/train.py CONFIG \
 #       --cfg-options train_dataloader.dataset.label_dir=<debiased dir>
+# with CONFIG this file.
 _base_ = ['./mars_deeplabv3plus_r18-d8_1500i_biased-voc.py']
 model = dict(complement=False)
