@@ -80,7 +80,7 @@ STAGE1_LABEL = 'Stage 1 (3 views, start of every arm but the gate)'
 # stage 1 on all 18 labels gained +6.5, probe of 2026-12-05)
 STAGE1_FULL_ROW = 'stage1-full'
 STAGE1_FULL_LABEL = 'Stage 1, 18 labeled (start of the gate)'
-STAGE1_FULL_OPTIONS = ['train_dataloader.dataset.num_labeled=18']
+
 BASELINE, GATE = 'sup-3v', 'full'
 GATE_MARGIN = 5.0  # Dice points
 DATA = 'data/phantom_msd_v2'
@@ -88,6 +88,16 @@ CLASS = 'organ'
 # pl_dice keys of the table (UMCTSegmentor.pseudo_label_dice)
 PL_KEYS = ('view_mean', 'view_best', 'fused_unc_mean', 'fused_eq_mean',
            'fused_gain')
+
+
+def stage1_full_options() -> list:
+    """``--cfg-options`` giving stage 1 the gate's labels: the gate
+    config's ``num_labeled`` (every training volume), read from it so a
+    change of the training cases reaches both stages."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(osp.join(ROOT, ARMS[GATE][1]))
+    num = cfg.train_dataloader.dataset.num_labeled
+    return [f'train_dataloader.dataset.num_labeled={num}']
 
 
 def ensure_data(root: str) -> str:
@@ -217,7 +227,7 @@ def run_seed(seed: int, work_dir: str, data_root: str, arms: list,
     if GATE in arms:
         results[STAGE1_FULL_ROW] = run_arm(
             STAGE1, seed, osp.join(seed_dir, STAGE1_FULL_ROW),
-            data + s1_opts + STAGE1_FULL_OPTIONS, rerun)
+            data + s1_opts + stage1_full_options(), rerun)
     for arm in arms:
         _, config, extra = ARMS[arm]
         if arm == GATE:  # every training volume labeled, in both stages
