@@ -243,7 +243,13 @@ def run_seed(seed: int, work_dir: str, data_root: str, arms: list,
         print(f'[umct] seed {seed} {arm}: Dice '
               f'{np.mean([c["dice"] for c in r["cases"]]):.2f} '
               f'({r["wall_time_s"]:.0f} s)', flush=True)
-    with open(osp.join(seed_dir, 'results.json'), 'w') as f:
+    # merged into the seed's earlier results: a run of some arms (e.g.
+    # --arms umct-elem) keeps the others
+    path = osp.join(seed_dir, 'results.json')
+    if osp.isfile(path):
+        with open(path) as f:
+            results = {**json.load(f), **results}
+    with open(path, 'w') as f:
         json.dump(results, f, indent=1)
     return results
 
@@ -353,6 +359,110 @@ def write_table(results: dict, out_dir: str) -> str:
                              passed=passed, diff=diff, margin=GATE_MARGIN)))
 
 
+# arm -> (model name, In Collection) of configs/umct/metafile.yml
+MODELS = {
+    STAGE1_ROW: ('umct-stage1_asym-unet3d_600i_phantom-v2-2l',
+                 'Supervised (3 views)'),
+    'sup-1v': ('supervised-sv_asym-unet3d_ft180i_phantom-v2-2l',
+               'Supervised (1 view)'),
+    'sup-3v': ('supervised-mv_asym-unet3d_ft180i_phantom-v2-2l',
+               'Supervised (3 views)'),
+    'umct': ('umct_asym-unet3d_ft180i_phantom-v2-2l', 'UMCT'),
+    'umct-eqw': ('umct-eqw_asym-unet3d_ft180i_phantom-v2-2l',
+                 'UMCT equal weights'),
+    'full': ('supervised-mv_asym-unet3d_ft180i_phantom-v2-full',
+             'Fully supervised'),
+    'umct-elem': ('umct_asym-unet3d_ft180i_phantom-v2-2l_element-dropout',
+                  'UMCT'),
+}
+META_DATASET = ('phantom v2 (synthetic CT-like volumes, MSD layout, '
+                '1 x 1 x 2.5 mm, per-case contrast, organ only): '
+                '{train} training, 6 test')
+META_COLLECTIONS = {
+    'UMCT equal weights': 'labeled and unlabeled volumes (the ablation '
+    'of the uncertainty weights: views fused with equal weights)',
+    'Fully supervised': 'every training volume labeled (the gate)',
+    'Supervised (3 views)': 'the labeled volumes only',
+    'Supervised (1 view)': 'the labeled volumes only',
+}
+
+
+def write_metafile(results: dict, path: str, command: str) -> dict:
+    """Replace the phantom-v2 models of ``configs/umct/metafile.yml``
+    (``Dataset`` starting with "phantom v2") with the arms of ``results``:
+    test ``Dice`` and ``HD95`` (mm) of the organ, means over the seeds'
+    case means with ``... std`` keys, and for the co-training arms the
+    pseudo-label Dice on the unlabeled training patches. Missing
+    collections are added; other models are kept."""
+    import yaml
+    with open(path) as f:
+        meta = yaml.safe_load(f)
+    meta['Models'] = [m for m in meta['Models'] if not any(
+        r.get('Dataset', '').startswith('phantom v2')
+        for r in m.get('Results', []))]
+    names = {c['Name'] for c in meta['Collections']}
+    for name, data in META_COLLECTIONS.items():
+        if name not in names:
+            meta['Collections'].append({
+                'Name': name, 'Metadata': {'Training Data': data},
+                'README': 'configs/umct/README.md'})
+    summary = summarize(results)
+    labels = {STAGE1_ROW: STAGE1_LABEL, STAGE1_FULL_ROW: STAGE1_FULL_LABEL,
+              **{k: v[0] for k, v in ARMS.items()}}
+
+    def stat(values):
+        values = [v for v in values if v is not None]
+        return round(float(np.mean(values)), 2), \
+            round(float(np.std(values)), 2)
+
+    for arm, (name, coll) in MODELS.items():
+        if arm not in summary:
+            continue
+        s = summary[arm]
+        config = STAGE1 if arm == STAGE1_ROW else ARMS[arm][1]
+        metrics = {}
+        metrics['Dice'], metrics['Dice std'] = stat(s['dice_seed'])
+        metrics['HD95'], metrics['HD95 std'] = stat(s['hd95_seed'])
+        metrics['Dice (cases) std'] = stat(s['dice_case'])[1]
+        train = ('18 labeled' if arm == GATE else
+                 '2 labeled' if arm in (STAGE1_ROW, 'sup-1v', 'sup-3v')
+                 else '2 labeled + 16 unlabeled')
+        results_ = [{'Task': '3D Medical Image Segmentation',
+                     'Dataset': META_DATASET.format(train=train),
+                     'Metrics': metrics}]
+        if s['pl']:
+            pl = {}
+            for key, label in (('view_mean', 'View Dice'),
+                               ('view_best', 'Best view Dice'),
+                               ('fused_unc_mean', 'Fused Dice'),
+                               ('fused_eq_mean', 'Equal-weight fused Dice')):
+                if key in s['pl']:
+                    pl[label], pl[f'{label} std'] = stat(s['pl'][key])
+            results_.append({
+                'Task': 'Pseudo Labels (against the true labels)',
+                'Dataset': META_DATASET.format(train=train) +
+                ', the unlabeled training patches', 'Metrics': pl})
+        model = {
+            'Name': name, 'In Collection': coll, 'Config': config,
+            'Metadata': {
+                'Arm': labels[arm],
+                'Seeds': ' '.join(map(str, s['seeds'])),
+                'Training Resources': '2 CPU cores',
+                'Wall time per run (s)': round(float(np.mean(s['wall']))),
+                'Command': command},
+            'Results': results_}
+        if arm == 'umct-elem':
+            model['Metadata']['Options'] = ' '.join(ARMS[arm][2])
+        if arm == GATE:
+            model['Metadata']['Stage 1'] = (
+                f'{STAGE1} with {" ".join(stage1_full_options())}')
+        meta['Models'].append(model)
+    with open(path, 'w') as f:
+        yaml.safe_dump(meta, f, sort_keys=False, allow_unicode=True,
+                       width=79)
+    return meta
+
+
 def collect(work_dir: str, seeds) -> dict:
     """The finished seeds' ``results.json``."""
     results = {}
@@ -387,6 +497,9 @@ def parse_args(argv=None):
                         help='Do not train; tabulate the finished seeds.')
     parser.add_argument('--rerun', action='store_true',
                         help='Train again even if a run has finished.')
+    parser.add_argument('--metafile', action='store_true',
+                        help="Also write the phantom-v2 models of "
+                        "configs/umct/metafile.yml from the results.")
     return parser.parse_args(argv)
 
 
@@ -405,6 +518,12 @@ def main(argv=None):
                                   args.stage2_iters)
                    for seed in args.seeds}
     text = write_table(results, out_dir)
+    if args.metafile:
+        seeds = ' '.join(str(s) for s in sorted(results))
+        write_metafile(results, osp.join(ROOT, 'configs', 'umct',
+                                         'metafile.yml'),
+                       'python tools/benchmark/umct_benchmark.py --seeds '
+                       f'{seeds} --work-dir {args.work_dir} --metafile')
     print(text)
     return text
 
