@@ -171,6 +171,26 @@ def test_umct_predict_whole_volume_by_sliding_window():
     assert out[0].pred_seg.dtype == torch.int64
 
 
+def test_umct_predict_with_chosen_views():
+    """``test_cfg.views`` tests a subset of the views (one alone shows a
+    view hidden by the ensemble); an index outside the views is an
+    error."""
+    from mmssl.models.utils.sliding_window import sliding_window_inference
+    model = _umct().eval()
+    x = torch.rand(1, 1, 8, 8, 8)
+    alone = _umct(test_cfg=dict(roi_size=(8, 8, 8), sw_batch_size=2,
+                                views=[2])).eval()
+    alone.load_state_dict(model.state_dict())
+    with torch.no_grad():
+        probs = sliding_window_inference(
+            x, (8, 8, 8), lambda t: model.view_logits(2, t).softmax(1),
+            overlap=0.5, mode='gaussian', sw_batch_size=2)
+    assert torch.equal(alone.predict(x)[0].pred_seg, probs[0].argmax(0))
+    for bad in ([3], []):
+        with pytest.raises(ValueError, match='test_cfg.views'):
+            _umct(test_cfg=dict(views=bad))
+
+
 def test_labels_beyond_num_classes_are_reported():
     model = _umct(num_classes=2)
     x, samples = _batch()

@@ -30,11 +30,13 @@ def _results():
     pl = dict(view_mean=60., view_best=64., fused_unc_mean=66.,
               fused_eq_mean=65., fused_gain=2.)
     return {
-        0: {'stage1': _run([50., 60.]), 'stage1-full': _run([58., 66.]),
+        0: {'stage1': dict(_run([50., 60.]), view_dice=[60., 62., 0.]),
+            'stage1-full': _run([58., 66.]),
             'sup-3v': _run([60., 70.]),
             'umct': _run([70., 80.], pl=pl, wall=600.),
             'full': _run([80., 90.])},
-        1: {'stage1': _run([50., 60.]), 'sup-3v': _run([70., 80.]),
+        1: {'stage1': dict(_run([50., 60.]), view_dice=[64., 60., 50.]),
+            'sup-3v': _run([70., 80.]),
             'umct': _run([72., 0.], pl=dict(pl, fused_gain=4.), wall=620.),
             'full': _run([80., 90.])},
     }
@@ -65,6 +67,12 @@ def test_table_means_over_seeds_and_cases_and_gate(tmp_path):
     # the gate's own stage 1 (all training volumes labeled), seed 0 only
     assert rows[bench.STAGE1_FULL_LABEL][1] == '62.00 ± 0.00'
     assert rows[bench.STAGE1_FULL_LABEL][-1].strip(' |') == '0'
+    # each view alone: seed 0's view 2 is dead
+    views = [line for line in text.splitlines()
+             if line.startswith(f'| {bench.STAGE1_LABEL} |') and
+             'of 6' in line]
+    assert views and '62.00 ± 2.00' in views[0] and '25.00 ± 25.00' in \
+        views[0] and views[0].endswith('| 1 of 6 |')
     # pseudo labels: views mean, best view, fused (both), gain
     pl = [line for line in text.splitlines()
           if line.startswith('| UMCT |') and '64.00' in line]

@@ -178,16 +178,35 @@ def read_per_case(path: str) -> list:
 
 
 def evaluate(config: str, ckpt: str, run_dir: str, options: list,
-             rerun: bool) -> list:
+             rerun: bool, view=None) -> list:
     """The per-case test metrics of ``ckpt`` (tools/test.py), unless the
-    run's training already wrote them."""
-    per_case = osp.join(run_dir, 'per_case.json')
+    run's training already wrote them; with ``view``, of that view alone
+    (``model.test_cfg.views``)."""
+    tag = '' if view is None else f'_view{view}'
+    per_case = osp.join(run_dir, f'per_case{tag}.json')
     if not done(per_case, rerun):
+        extra = [] if view is None else [f'model.test_cfg.views=[{view}]']
         run_tool([osp.join('tools', 'test.py'), config, ckpt, '--work-dir',
-                  osp.join(run_dir, 'test'), '--cfg-options'] + options +
+                  osp.join(run_dir, f'test{tag}'), '--cfg-options'] +
+                 options + extra +
                  [f'test_evaluator.per_case_file={per_case}'],
-                 osp.join(run_dir, 'test.log'))
+                 osp.join(run_dir, f'test{tag}.log'))
     return read_per_case(per_case)
+
+
+def view_dice(config: str, ckpt: str, run_dir: str, options: list,
+              rerun: bool) -> list:
+    """Each view's test Dice alone (mean over the cases), for a model with
+    several views; ``[]`` for one view. A view that learned nothing
+    (Dice 0) drags the ensemble down and, in co-training, turns the
+    others' fused pseudo labels to background where it is confident."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(osp.join(ROOT, config))
+    if len(cfg.model.get('views', ())) < 2:
+        return []
+    return [float(np.mean([c['dice'] for c in evaluate(
+        config, ckpt, run_dir, options, rerun, view=i)]))
+        for i in range(len(cfg.model.views))]
 
 
 def run_arm(config: str, seed: int, run_dir: str, options: list,
@@ -204,9 +223,11 @@ def run_arm(config: str, seed: int, run_dir: str, options: list,
     ckpt = train_once(config, seed, run_dir, rerun,
                       options + [f'val_evaluator.per_case_file={per_case}'])
     cases = evaluate(config, ckpt, run_dir, options, False)
+    views = view_dice(config, ckpt, run_dir, options, False)
     with open(osp.join(run_dir, 'elapsed.json')) as f:
         wall = json.load(f)['wall_time_s']
     return dict(config=config, seed=seed, checkpoint=ckpt, cases=cases,
+                view_dice=views,
                 wall_time_s=round(wall, 1), pl_dice=pseudo_label_dice(
                     run_dir), **run_stats(run_dir))
 
@@ -269,7 +290,8 @@ def summarize(results: dict) -> dict:
         for arm, r in arms.items():
             s = summary.setdefault(arm, dict(
                 seeds=[], dice_seed=[], hd95_seed=[], dice_case=[],
-                hd95_case=[], pl={}, wall=[], cpu=[], load=[]))
+                hd95_case=[], pl={}, wall=[], cpu=[], load=[],
+                views=[]))
             s['seeds'].append(int(seed))
             dice = [c['dice'] for c in r['cases']]
             hd = [c['hd95'] for c in r['cases'] if c['hd95'] is not None]
@@ -278,6 +300,8 @@ def summarize(results: dict) -> dict:
             s['dice_case'] += dice
             s['hd95_case'] += hd
             s['wall'].append(r['wall_time_s'])
+            if r.get('view_dice'):
+                s['views'].append(r['view_dice'])
             if r.get('cpu_time_s') is not None:
                 s['cpu'].append(r['cpu_time_s'])
             if r.get('load_avg_mean') is not None:
@@ -328,6 +352,23 @@ def write_table(results: dict, out_dir: str) -> str:
               'CPU time: user + system of the training process (barely '
               'changed by other jobs); a load average well above the '
               "run's threads means the wall time is an upper bound.", '']
+    view_arms = [a for a in order if a in summary and summary[a]['views']]
+    if view_arms:
+        n = max(len(v) for a in view_arms for v in summary[a]['views'])
+        lines += [
+            'Each view alone (test organ Dice %, mean ± std over seeds; '
+            'view i is the configs\' views[i]); "dead": runs in which a '
+            'view predicts no organ in any test case (Dice < 1):', '',
+            '| arm | ' + ' | '.join(f'view {i}' for i in range(n)) +
+            ' | dead views (runs) |',
+            '| --- | ' + ' | '.join('---' for _ in range(n)) + ' | --- |']
+        for arm in view_arms:
+            runs = summary[arm]['views']
+            dead = sum(1 for v in runs for d in v if d < 1)
+            lines.append(f'| {labels.get(arm, arm)} | ' + ' | '.join(
+                _pm([v[i] for v in runs if i < len(v)])
+                for i in range(n)) + f' | {dead} of {len(runs) * n} |')
+        lines.append('')
     pl_arms = [a for a in order if a in summary and summary[a]['pl']]
     if pl_arms:
         lines += [

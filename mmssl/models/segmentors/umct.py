@@ -73,7 +73,11 @@ class UMCTSegmentor(BaseModel):
         test_cfg (dict): ``roi_size``, ``overlap`` (0.5), ``mode``
             (``'gaussian'``), ``sw_batch_size`` of the sliding window;
             ``log_progress`` (False): log each view's windows done, every
-            10 seconds and when the view ends (the volume demo sets it).
+            10 seconds and when the view ends (the volume demo sets it);
+            ``views`` (None: all): the indices of the views whose softmax
+            outputs are averaged, e.g. ``[2]`` to test one view alone (a
+            view that learned nothing shows up here, hidden in the
+            ensemble).
     """
 
     def __init__(self,
@@ -109,8 +113,15 @@ class UMCTSegmentor(BaseModel):
         self.eps = eps
         self.test_cfg = dict(roi_size=(32, 32, 32), overlap=0.5,
                              mode='gaussian', sw_batch_size=4,
-                             log_progress=False)
+                             log_progress=False, views=None)
         self.test_cfg.update(test_cfg or {})
+        test_views = self.test_cfg['views']
+        if test_views is not None and (
+                not len(test_views) or any(
+                    not 0 <= int(i) < len(self.views) for i in test_views)):
+            raise ValueError(
+                f'test_cfg.views must name views 0..{len(self.views) - 1}'
+                f', got {test_views}')
         self.register_buffer('num_steps', torch.zeros((), dtype=torch.long))
 
     def view_logits(self, i: int, x: torch.Tensor) -> torch.Tensor:
@@ -286,7 +297,10 @@ class UMCTSegmentor(BaseModel):
         for b, sample in enumerate(data_samples):
             x = inputs[b:b + 1]
             probs = 0
-            for i in range(len(self.views)):
+            views = cfg['views']
+            views = range(len(self.views)) if views is None else \
+                [int(i) for i in views]
+            for i in views:
                 probs = probs + sliding_window_inference(
                     x, cfg['roi_size'],
                     lambda t, i=i: self.view_logits(i, t).softmax(1),
@@ -294,6 +308,6 @@ class UMCTSegmentor(BaseModel):
                     sw_batch_size=cfg['sw_batch_size'],
                     progress=self._progress_logger(i) if cfg.get(
                         'log_progress') else None)
-            probs = probs / len(self.views)
+            probs = probs / len(views)
             sample.pred_seg = probs[0].argmax(0).cpu()
         return data_samples
