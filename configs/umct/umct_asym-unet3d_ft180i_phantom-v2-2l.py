@@ -7,8 +7,8 @@
 #   MedIA paper's formulas (third-party notes) and our choices, as in
 #   configs/umct/README.md;
 # - mc_samples K = 4 (ours; the papers' K is not known; 8-10 in the
-#   paper-scale configs), dropout as stage 1 (channel-wise until the
-#   element-wise option is measured: model.backbone.dropout_type);
+#   paper-scale configs), dropout as stage 1 (element-wise, p 0.5:
+#   the stage-1 config says why);
 # - the unlabeled volumes keep their true labels as `log_seg` for the
 #   log only (LabelForLoggingOnly): pl_dice/* is the Dice of each view's
 #   MC mean and of each fused pseudo label on the unlabeled patches.

@@ -16,8 +16,8 @@ Per seed:
      ``split.json``); evaluated on the test cases as the "stage 1" row;
   2. every arm from the stage-1 checkpoint (``load_from``) with the same
      split (``split_file``) and the same number of iterations: supervised
-     1 view and 3 views, UMCT, UMCT with equal-weight fusion (and, on
-     request, UMCT with element-wise dropout); the fully supervised gate
+     1 view and 3 views, UMCT, UMCT with equal-weight fusion; the fully
+     supervised gate
      labels every training volume in both stages: its own stage 1
      ("stage1-full", the same schedule) and its stage 2 from there.
 
@@ -67,9 +67,6 @@ ARMS = {
                  CFG + 'umct-eqw_asym-unet3d_ft180i_phantom-v2-2l.py', []),
     'full': ('Fully supervised, 18 labeled (gate)',
              CFG + 'supervised-mv_asym-unet3d_ft180i_phantom-v2-full.py', []),
-    'umct-elem': ('UMCT, element-wise dropout',
-                  CFG + 'umct_asym-unet3d_ft180i_phantom-v2-2l.py',
-                  ['model.backbone.dropout_type=element']),
 }
 DEFAULT_ARMS = ['sup-1v', 'sup-3v', 'umct', 'umct-eqw', 'full']
 STAGE1_ROW = 'stage1'
@@ -234,11 +231,15 @@ def run_arm(config: str, seed: int, run_dir: str, options: list,
 
 def run_seed(seed: int, work_dir: str, data_root: str, arms: list,
              rerun: bool = False, stage1_iters=None,
-             stage2_iters=None) -> dict:
+             stage2_iters=None, dropout=None) -> dict:
     """Stage 1 once, then every arm from its checkpoint; the seed's
-    results (also saved as ``<work_dir>/seed<S>/results.json``)."""
+    results (also saved as ``<work_dir>/seed<S>/results.json``).
+    ``dropout`` ('channel' or 'element') overrides the configs' dropout
+    type in every run, stage 1 included."""
     s1_opts, s2_opts = iter_options(stage1_iters, stage2_iters)
     data = data_options(data_root)
+    if dropout is not None:
+        data.append(f'model.backbone.dropout_type={dropout}')
     seed_dir = osp.join(work_dir, f'seed{seed}')
     s1_dir = osp.join(seed_dir, STAGE1_ROW)
     results = {STAGE1_ROW: run_arm(STAGE1, seed, s1_dir, data + s1_opts,
@@ -265,7 +266,7 @@ def run_seed(seed: int, work_dir: str, data_root: str, arms: list,
               f'{np.mean([c["dice"] for c in r["cases"]]):.2f} '
               f'({r["wall_time_s"]:.0f} s)', flush=True)
     # merged into the seed's earlier results: a run of some arms (e.g.
-    # --arms umct-elem) keeps the others
+    # --arms umct) keeps the others
     path = osp.join(seed_dir, 'results.json')
     if osp.isfile(path):
         with open(path) as f:
@@ -413,8 +414,6 @@ MODELS = {
                  'UMCT equal weights'),
     'full': ('supervised-mv_asym-unet3d_ft180i_phantom-v2-full',
              'Fully supervised'),
-    'umct-elem': ('umct_asym-unet3d_ft180i_phantom-v2-2l_element-dropout',
-                  'UMCT'),
 }
 META_DATASET = ('phantom v2 (synthetic CT-like volumes, MSD layout, '
                 '1 x 1 x 2.5 mm, per-case contrast, organ only): '
@@ -492,8 +491,6 @@ def write_metafile(results: dict, path: str, command: str) -> dict:
                 'Wall time per run (s)': round(float(np.mean(s['wall']))),
                 'Command': command},
             'Results': results_}
-        if arm == 'umct-elem':
-            model['Metadata']['Options'] = ' '.join(ARMS[arm][2])
         if arm == GATE:
             model['Metadata']['Stage 1'] = (
                 f'{STAGE1} with {" ".join(stage1_full_options())}')
@@ -538,6 +535,12 @@ def parse_args(argv=None):
                         help='Do not train; tabulate the finished seeds.')
     parser.add_argument('--rerun', action='store_true',
                         help='Train again even if a run has finished.')
+    parser.add_argument('--dropout', choices=('channel', 'element'),
+                        default=None,
+                        help="Override the configs' dropout type "
+                        '(element-wise) in every run, stage 1 included: '
+                        'the measurement of the dropout choice (use its '
+                        'own --work-dir).')
     parser.add_argument('--metafile', action='store_true',
                         help="Also write the phantom-v2 models of "
                         "configs/umct/metafile.yml from the results.")
@@ -546,6 +549,9 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.metafile and args.dropout is not None:
+        raise SystemExit('--metafile records the configs as they are: '
+                         'not with --dropout')
     out_dir = args.out_dir or args.work_dir
     if args.collect:
         results = collect(args.work_dir, args.seeds)
@@ -556,7 +562,7 @@ def main(argv=None):
                            else osp.join(ROOT, args.data_root))
         results = {seed: run_seed(seed, args.work_dir, root, args.arms,
                                   args.rerun, args.stage1_iters,
-                                  args.stage2_iters)
+                                  args.stage2_iters, args.dropout)
                    for seed in args.seeds}
     text = write_table(results, out_dir)
     if args.metafile:
