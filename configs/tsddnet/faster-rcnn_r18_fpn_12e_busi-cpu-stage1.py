@@ -27,30 +27,10 @@
 #   of the run). A detector trained this briefly from scratch is weak;
 #   the suite measures the method at this budget, not at the paper's.
 _base_ = [
-    '../_base_/models/mmdet_faster-rcnn_r50_fpn.py',
+    '../_base_/models/tsddnet_faster-rcnn_r18_fpn_cpu.py',
     '../_base_/datasets/busi-cpu_fold0.py',
     '../_base_/default_runtime.py',
 ]
-model = dict(
-    # BUSI is gray (a few RGB scans): channel order is irrelevant
-    data_preprocessor=dict(bgr_to_rgb=False),
-    backbone=dict(depth=18, frozen_stages=-1, norm_eval=False,
-                  init_cfg=None),
-    neck=dict(in_channels=[64, 128, 256, 512], out_channels=64),
-    rpn_head=dict(in_channels=64, feat_channels=64),
-    roi_head=dict(
-        bbox_roi_extractor=dict(out_channels=64),
-        # [inferred]: detection is localisation only ("lesion")
-        bbox_head=dict(in_channels=64, fc_out_channels=256, num_classes=1)),
-    train_cfg=dict(
-        rpn_proposal=dict(nms_pre=1000, max_per_img=300),
-        rcnn=dict(sampler=dict(num=128))),
-    test_cfg=dict(rpn=dict(nms_pre=500, max_per_img=300)))
-# [inferred]: SGD momentum 0.9, wd 1e-4, lr 0.01 for batch 8; step decay
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='SGD', lr=0.01, momentum=0.9, weight_decay=1e-4),
-    clip_grad=dict(max_norm=35, norm_type=2))
 max_epochs = 12  # [inferred] paper scale (header)
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.001, by_epoch=False, begin=0,
