@@ -14,6 +14,18 @@ DIGITS_CFG = osp.join(ROOT, 'configs', 'supervised',
                       'supervised_digits-cnn_30e_digits.py')
 
 
+def load_script(relpath: str, name: str = None):
+    """Import a script of the repository (e.g.
+    ``tools/benchmark/umct_benchmark.py``) as a module, by its path."""
+    import importlib.util
+    path = osp.join(ROOT, relpath)
+    name = name or osp.splitext(osp.basename(path))[0]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 class Interrupted(Exception):
     """Raised by :class:`InterruptHook` to simulate a killed run."""
 

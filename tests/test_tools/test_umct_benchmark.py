@@ -2,21 +2,16 @@
 """UMCT's co-training benchmark driver: its configs exist, the table
 (mean ± std over seeds and over cases, pseudo-label Dice, the gate), the
 log reading and the shortened schedules of a smoke test."""
-import importlib.util
 import json
 import os.path as osp
 
 import pytest
 
-from tests.helpers.runner_utils import ROOT
+from tests.helpers.runner_utils import ROOT, load_script
 
 
 def _load():
-    path = osp.join(ROOT, 'tools', 'benchmark', 'umct_benchmark.py')
-    spec = importlib.util.spec_from_file_location('bench_umct', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/benchmark/umct_benchmark.py', 'bench_umct')
 
 
 def _run(dices, hd=3.0, pl=None, wall=100.0):

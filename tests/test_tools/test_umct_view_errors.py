@@ -2,21 +2,16 @@
 """tools/analysis_tools/umct_view_errors.py: the error overlap of views
 (counts and shares), and a clear refusal of a config that is not a
 multi-view UMCT one."""
-import importlib.util
 import os.path as osp
 
 import numpy as np
 import pytest
 
-from tests.helpers.runner_utils import ROOT
+from tests.helpers.runner_utils import ROOT, load_script
 
 
 def _load():
-    path = osp.join(ROOT, 'tools', 'analysis_tools', 'umct_view_errors.py')
-    spec = importlib.util.spec_from_file_location('umct_view_errors', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/analysis_tools/umct_view_errors.py')
 
 
 def test_error_overlap_counts_and_shares():
