@@ -77,7 +77,6 @@ STAGE1_LABEL = 'Stage 1 (3 views, start of every arm but the gate)'
 # stage 1 on all 18 labels gained +6.5, probe of 2026-12-05)
 STAGE1_FULL_ROW = 'stage1-full'
 STAGE1_FULL_LABEL = 'Stage 1, 18 labeled (start of the gate)'
-
 BASELINE, GATE = 'sup-3v', 'full'
 GATE_MARGIN = 5.0  # Dice points
 DATA = 'data/phantom_msd_v2'
@@ -87,14 +86,25 @@ PL_KEYS = ('view_mean', 'view_best', 'fused_unc_mean', 'fused_eq_mean',
            'fused_gain')
 
 
+def num_labeled(config: str) -> int:
+    """The labeled training volumes of an arm's config."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(osp.join(ROOT, config))
+    return int(cfg.train_dataloader.dataset.num_labeled)
+
+
 def stage1_full_options() -> list:
     """``--cfg-options`` giving stage 1 the gate's labels: the gate
     config's ``num_labeled`` (every training volume), read from it so a
     change of the training cases reaches both stages."""
-    from mmengine.config import Config
-    cfg = Config.fromfile(osp.join(ROOT, ARMS[GATE][1]))
-    num = cfg.train_dataloader.dataset.num_labeled
-    return [f'train_dataloader.dataset.num_labeled={num}']
+    return ['train_dataloader.dataset.num_labeled='
+            f'{num_labeled(ARMS[GATE][1])}']
+
+
+def arm_labels() -> dict:
+    """Row label of every arm, the two stage-1 rows included."""
+    return {STAGE1_ROW: STAGE1_LABEL, STAGE1_FULL_ROW: STAGE1_FULL_LABEL,
+            **{k: v[0] for k, v in ARMS.items()}}
 
 
 def ensure_data(root: str) -> str:
@@ -326,8 +336,7 @@ def write_table(results: dict, out_dir: str) -> str:
     """The markdown tables (``umct_phantom_leaderboard.md``) and the raw
     results (``umct_phantom_results.json``); returns the markdown."""
     summary = summarize(results)
-    labels = {STAGE1_ROW: STAGE1_LABEL, STAGE1_FULL_ROW: STAGE1_FULL_LABEL,
-              **{k: v[0] for k, v in ARMS.items()}}
+    labels = arm_labels()
     order = [STAGE1_ROW] + [a for a in [STAGE1_FULL_ROW] + list(ARMS)
                             if a in summary]
     lines = [
@@ -447,8 +456,9 @@ def write_metafile(results: dict, path: str, command: str) -> dict:
                 'Name': name, 'Metadata': {'Training Data': data},
                 'README': 'configs/umct/README.md'})
     summary = summarize(results)
-    labels = {STAGE1_ROW: STAGE1_LABEL, STAGE1_FULL_ROW: STAGE1_FULL_LABEL,
-              **{k: v[0] for k, v in ARMS.items()}}
+    labels = arm_labels()
+    every = num_labeled(ARMS[GATE][1])
+    few = num_labeled(STAGE1)
 
     def stat(values):
         values = [v for v in values if v is not None]
@@ -464,9 +474,9 @@ def write_metafile(results: dict, path: str, command: str) -> dict:
         metrics['Dice'], metrics['Dice std'] = stat(s['dice_seed'])
         metrics['HD95'], metrics['HD95 std'] = stat(s['hd95_seed'])
         metrics['Dice (cases) std'] = stat(s['dice_case'])[1]
-        train = ('18 labeled' if arm == GATE else
-                 '2 labeled' if arm in (STAGE1_ROW, 'sup-1v', 'sup-3v')
-                 else '2 labeled + 16 unlabeled')
+        train = (f'{every} labeled' if arm == GATE else
+                 f'{few} labeled' if arm in (STAGE1_ROW, 'sup-1v', 'sup-3v')
+                 else f'{few} labeled + {every - few} unlabeled')
         results_ = [{'Task': '3D Medical Image Segmentation',
                      'Dataset': META_DATASET.format(train=train),
                      'Metrics': metrics}]
