@@ -8,6 +8,7 @@ import os.path as osp
 import nibabel as nib
 import numpy as np
 import pytest
+from scipy import ndimage
 
 from mmssl.datasets import MSDDataset
 from mmssl.datasets.semi import VolumeSemiDataset
@@ -22,13 +23,18 @@ from mmssl.datasets.synthetic.phantom import (
     V2_SPACING,
     V2_TEXTURE_HU,
     V2_TISSUE_HU,
+    V2R3_APPEARANCES,
+    V2R3_NOISE_HU,
 )
 
 
 @pytest.fixture(scope='module')
 def phantom_v2(tmp_path_factory):
+    """Revision 2 (the texture-cue design, kept to reproduce older
+    results)."""
     return make_phantom_msd(str(tmp_path_factory.mktemp('v2') / 'Task'),
-                            num_training=5, num_test=1, seed=1, version=2)
+                            num_training=5, num_test=1, seed=1, version=2,
+                            revision=2)
 
 
 def test_v2_layout_spacing_and_labels(phantom_v2):
@@ -36,7 +42,7 @@ def test_v2_layout_spacing_and_labels(phantom_v2):
     assert meta['labels'] == PHANTOM_V2_LABELS == {'0': 'background',
                                                    '1': 'organ'}
     assert meta['phantom_version'] == 2 and meta['numTraining'] == 5
-    assert meta['phantom_revision'] == PHANTOM_V2_REVISION == 2
+    assert meta['phantom_revision'] == 2
     assert len(meta['training']) == 5 and len(meta['test']) == 1
     assert 'not patient data' in meta['description']
     for entry in meta['training']:
@@ -88,6 +94,7 @@ def test_v2_contrast_is_drawn_per_case(phantom_v2):
 def test_v2_case_partial_volume_and_determinism():
     a = make_phantom_case_v2(np.random.default_rng(4))
     b = make_phantom_case_v2(np.random.default_rng(4))
+    assert a[3] == b[3]
     np.testing.assert_array_equal(a[1], b[1])
     img, label, affine, info = a
     assert img.shape == label.shape and label.dtype == np.uint8
@@ -96,6 +103,10 @@ def test_v2_case_partial_volume_and_determinism():
         V2_SPACING)
     with pytest.raises(ValueError, match='version must be 1 or 2'):
         make_phantom_msd('/nonexistent/never', version=3)
+    with pytest.raises(ValueError, match='revision must be 2 or 3'):
+        make_phantom_msd('/nonexistent/never', version=2, revision=1)
+    with pytest.raises(ValueError, match='revision must be 2 or 3'):
+        make_phantom_case_v2(np.random.default_rng(0), revision=4)
 
 
 def test_v2_distractor_size_and_organ_texture():
@@ -105,7 +116,7 @@ def test_v2_distractor_size_and_organ_texture():
     ratios = []
     for seed in range(6):
         img, label, _, info = make_phantom_case_v2(
-            np.random.default_rng(seed))
+            np.random.default_rng(seed), revision=2)
         assert V2_TEXTURE_HU[0] <= info['texture_hu'] <= V2_TEXTURE_HU[1]
         ratios.append(info['distractor_ml'] / info['organ_ml'])
         assert abs(label.sum() * np.prod(V2_SPACING) / 1e3 -
@@ -114,8 +125,44 @@ def test_v2_distractor_size_and_organ_texture():
     assert np.median(ratios) > 0.4
     # the organ's intensities spread more than the noise alone could (the
     # in-plane blur shrinks the noise's std to about half): its texture
-    img, label, _, info = make_phantom_case_v2(np.random.default_rng(0))
+    img, label, _, info = make_phantom_case_v2(np.random.default_rng(0),
+                                               revision=2)
     assert img[label == 1].std() > info['noise_hu']
+
+
+def test_v3_appearances_drawn_per_object(tmp_path):
+    """Revision 3 (the default): the organ's and the distractor's
+    appearance drawn per case and independently, so no appearance tells
+    which object it is; the distractor much smaller than the organ; the
+    image carries the drawn appearance."""
+    root = make_phantom_msd(str(tmp_path / 'Task'), num_training=3,
+                            num_test=0, seed=0, version=2)
+    meta = json.load(open(osp.join(root, 'dataset.json')))
+    assert meta['phantom_revision'] == PHANTOM_V2_REVISION == 3
+    assert meta['phantom_cases'][0]['organ_kind'] in V2R3_APPEARANCES
+    organ_kinds, other_kinds = set(), set()
+    for seed in range(8):
+        img, label, _, info = make_phantom_case_v2(
+            np.random.default_rng(seed))
+        organ_kinds.add(info['organ_kind'])
+        other_kinds.add(info['distractor_kind'])
+        assert V2R3_NOISE_HU[0] <= info['noise_hu'] <= V2R3_NOISE_HU[1]
+        assert info['distractor_ml'] < 0.35 * info['organ_ml']
+        organ = img[label == 1]
+        kind, tissue = info['organ_kind'], info['tissue_hu']
+        if kind == 'bright':
+            assert np.median(organ) > tissue + 30
+        elif kind == 'dark':
+            assert np.median(organ) < tissue - 30
+        elif kind == 'textured':
+            # a texture far above the noise (the blur halves the noise)
+            assert organ.std() > 1.5 * info['noise_hu']
+        else:  # a bright rim around a darker core
+            core = ndimage.binary_erosion(label == 1, iterations=3)
+            rim = (label == 1) & ~ndimage.binary_erosion(label == 1)
+            assert img[rim].mean() > img[core].mean() + 20
+    # the organ and the distractor take every kind, not a kind each
+    assert len(organ_kinds) >= 3 and organ_kinds & other_kinds
 
 
 def test_unlabeled_labels_are_for_logging_only(phantom_v2):

@@ -133,12 +133,54 @@ def test_ensure_data_refuses_an_older_revision(tmp_path):
     root.mkdir()
     (root / 'dataset.json').write_text(json.dumps(
         dict(phantom_version=2, numTraining=24)))
-    with pytest.raises(ValueError, match='revision 2.*revision 1.*'
+    with pytest.raises(ValueError, match='revision 3.*revision 1.*'
                        'make_phantom_msd.py'):
         ub.ensure_data(str(root))
     (root / 'dataset.json').write_text(json.dumps(
         dict(phantom_version=2, numTraining=24, phantom_revision=2)))
+    with pytest.raises(ValueError, match='revision 3.*revision 2'):
+        ub.ensure_data(str(root))
+    (root / 'dataset.json').write_text(json.dumps(
+        dict(phantom_version=2, numTraining=24, phantom_revision=3)))
     assert ub.ensure_data(str(root)) == str(root)
+
+
+def test_learning_curve_table_and_collect(tmp_path, capsys):
+    """The labels' learning curve (stage 1 per labeled count): 3-view
+    Dice over seeds, each seed's value, the views, and the gate's premise
+    (the most labels minus 2 on every seed)."""
+    ub = _load()
+    curves = {
+        0: {1: dict(_run([30., 40.]), view_dice=[30., 35., 40.]),
+            2: dict(_run([50., 60.]), view_dice=[50., 55., 60.]),
+            18: dict(_run([70., 80.]), view_dice=[70., 75., 80.])},
+        1: {2: dict(_run([60., 60.]), view_dice=[60., 60., 60.]),
+            18: dict(_run([62., 62.]), view_dice=[62., 62., 62.])}}
+    text = ub.write_curve_table(curves, str(tmp_path))
+    rows = {line.split(' | ')[0].strip('| '): line.split(' | ')
+            for line in text.splitlines() if line.startswith('| ')}
+    assert rows['2'][1] == '57.50 ± 2.50' and rows['2'][2] == '55.00, 60.00'
+    assert rows['1'][2] == '35.00, -'  # seed 1 has no 1-label run
+    assert rows['18'][3] == '66.00 ± 4.00'  # view 0
+    assert 'seed 0 +20.00, seed 1 +2.00' in text
+    assert 'NOT every seed >= 5' in text
+    saved = json.load(open(tmp_path / 'umct_phantom_curve_results.json'))
+    assert saved['gains'] == {'0': 20.0, '1': 2.0}
+    # --collect reads each seed's curve.json (the counts asked for)
+    for seed, curve in curves.items():
+        (tmp_path / f'seed{seed}').mkdir()
+        json.dump({str(k): v for k, v in curve.items()},
+                  open(tmp_path / f'seed{seed}' / 'curve.json', 'w'))
+    out = ub.main(['--collect', '--learning-curve', '2', '18', '--seeds',
+                   '0', '1', '--work-dir', str(tmp_path)])
+    assert '| 1 |' not in out and 'seed 1 +2.00' in out
+    with pytest.raises(SystemExit, match='counts must be 1 to 18'):
+        ub.main(['--learning-curve', '0', '2', '--work-dir',
+                 str(tmp_path)])
+    # the curve's 2- and 18-label runs are the benchmark's stage-1 runs
+    assert ub.curve_dir('s', 2) == osp.join('s', 'stage1')
+    assert ub.curve_dir('s', 18) == osp.join('s', 'stage1-full')
+    assert ub.curve_dir('s', 4) == osp.join('s', 'stage1-l4')
 
 
 def test_metafile_replaces_phantom_v2_models(tmp_path):

@@ -286,6 +286,97 @@ def run_seed(seed: int, work_dir: str, data_root: str, arms: list,
     return results
 
 
+def curve_dir(seed_dir: str, count: int) -> str:
+    """A learning-curve stage 1's run folder: the benchmark's own stage-1
+    runs for their label counts (2 and the gate's 18), so the curve and
+    the arms share them."""
+    if count == num_labeled(STAGE1):
+        return osp.join(seed_dir, STAGE1_ROW)
+    if count == num_labeled(ARMS[GATE][1]):
+        return osp.join(seed_dir, STAGE1_FULL_ROW)
+    return osp.join(seed_dir, f'stage1-l{count}')
+
+
+def run_curve(seed: int, work_dir: str, data_root: str, counts,
+              rerun: bool = False, stage1_iters=None,
+              dropout=None) -> dict:
+    """The labels' learning curve: stage 1 (3 views, the same schedule)
+    with each number of labeled volumes in ``counts``, tested as a 3-view
+    ensemble and per view; ``{count: result}``, also saved as
+    ``<work_dir>/seed<S>/curve.json``. It checks the gate's premise
+    before any co-training run: a benchmark where 18 labels do not beat
+    2 cannot show what unlabeled volumes add."""
+    s1_opts, _ = iter_options(stage1_iters, None)
+    data = data_options(data_root)
+    if dropout is not None:
+        data.append(f'model.backbone.dropout_type={dropout}')
+    seed_dir = osp.join(work_dir, f'seed{seed}')
+    curve = {}
+    for count in counts:
+        curve[int(count)] = r = run_arm(
+            STAGE1, seed, curve_dir(seed_dir, count),
+            data + s1_opts +
+            [f'train_dataloader.dataset.num_labeled={count}'], rerun)
+        print(f'[umct] seed {seed} stage 1, {count} labeled: Dice '
+              f'{np.mean([c["dice"] for c in r["cases"]]):.2f} '
+              f'({r["wall_time_s"]:.0f} s)', flush=True)
+    path = osp.join(seed_dir, 'curve.json')
+    if osp.isfile(path):
+        with open(path) as f:
+            curve = {**{int(k): v for k, v in json.load(f).items()},
+                     **curve}
+    with open(path, 'w') as f:
+        json.dump({str(k): v for k, v in sorted(curve.items())}, f,
+                  indent=1)
+    return curve
+
+
+def write_curve_table(curves: dict, out_dir: str) -> str:
+    """``curves[seed][count]`` -> the learning-curve table
+    (``umct_phantom_curve_leaderboard.md``, ``_results.json``): per
+    count the 3-view test Dice (mean ± std over seeds, each seed's
+    value), each view's Dice, wall time; then, per seed, the most labels
+    minus 2 (the gate's premise: >= ``GATE_MARGIN``)."""
+    counts = sorted({c for cv in curves.values() for c in cv})
+    seeds = sorted(curves)
+
+    def dice(r):
+        return float(np.mean([c['dice'] for c in r['cases']]))
+
+    lines = ['| labeled volumes | organ Dice (%), 3 views | per seed (' +
+             ', '.join(str(s) for s in seeds) + ') | view 0 | view 1 | '
+             'view 2 | wall time per run (s) |',
+             '| --- | --- | --- | --- | --- | --- | --- |']
+    for count in counts:
+        runs = [curves[s][count] for s in seeds if count in curves[s]]
+        per_seed = ', '.join(
+            f'{dice(curves[s][count]):.2f}' if count in curves[s] else '-'
+            for s in seeds)
+        views = [r['view_dice'] for r in runs if r.get('view_dice')]
+        view_cells = ' | '.join(_pm([v[i] for v in views])
+                                for i in range(3))
+        lines.append(f'| {count} | {_pm([dice(r) for r in runs])} | '
+                     f'{per_seed} | {view_cells} | '
+                     f'{np.mean([r["wall_time_s"] for r in runs]):.0f} |')
+    low, high = num_labeled(STAGE1), max(counts)
+    gains = {s: dice(curves[s][high]) - dice(curves[s][low])
+             for s in seeds if low in curves[s] and high in curves[s]}
+    lines.append('')
+    if gains and high > low:
+        ok = all(g >= GATE_MARGIN for g in gains.values())
+        lines.append(
+            f'{high} labeled - {low} labeled, stage 1: ' + ', '.join(
+                f'seed {s} {g:+.2f}' for s, g in gains.items()) +
+            f' Dice points: {"every seed" if ok else "NOT every seed"} '
+            f'>= {GATE_MARGIN:.0f} (the premise of the gate).')
+    text = '\n'.join(lines) + '\n'
+    return write_outputs(out_dir, 'umct_phantom_curve', text,
+                         dict(curves={str(s): {str(c): r for c, r in
+                                               cv.items()}
+                                      for s, cv in curves.items()},
+                              gains=gains))
+
+
 def _pm(values, digits=2) -> str:
     values = [v for v in values if v is not None]
     if not values:
@@ -551,10 +642,48 @@ def parse_args(argv=None):
                         '(element-wise) in every run, stage 1 included: '
                         'the measurement of the dropout choice (use its '
                         'own --work-dir).')
+    parser.add_argument('--learning-curve', type=int, nargs='+',
+                        default=None, metavar='N',
+                        help='Instead of the arms: stage 1 with each of '
+                        'these numbers of labeled volumes (e.g. 1 2 4 8 '
+                        '18), tested, and the learning-curve table '
+                        '(umct_phantom_curve_leaderboard.md); with '
+                        '--collect, tabulate the finished ones.')
     parser.add_argument('--metafile', action='store_true',
                         help="Also write the phantom-v2 models of "
                         "configs/umct/metafile.yml from the results.")
     return parser.parse_args(argv)
+
+
+def learning_curve(args, out_dir: str) -> str:
+    """``--learning-curve``: run (or with ``--collect`` read) the stage-1
+    runs of every count and seed, and write their table."""
+    if any(n < 1 or n > num_labeled(ARMS[GATE][1])
+           for n in args.learning_curve):
+        raise SystemExit('--learning-curve counts must be 1 to '
+                         f'{num_labeled(ARMS[GATE][1])} (the training '
+                         f'volumes), got {args.learning_curve}')
+    if args.collect:
+        curves = {}
+        for seed in args.seeds:
+            path = osp.join(args.work_dir, f'seed{seed}', 'curve.json')
+            if osp.isfile(path):
+                with open(path) as f:
+                    curves[seed] = {int(k): v
+                                    for k, v in json.load(f).items()
+                                    if int(k) in args.learning_curve}
+        if not curves:
+            raise SystemExit(f'no learning curve in {args.work_dir}')
+    else:
+        root = ensure_data(args.data_root if osp.isabs(args.data_root)
+                           else osp.join(ROOT, args.data_root))
+        curves = {seed: run_curve(seed, args.work_dir, root,
+                                  args.learning_curve, args.rerun,
+                                  args.stage1_iters, args.dropout)
+                  for seed in args.seeds}
+    text = write_curve_table(curves, out_dir)
+    print(text)
+    return text
 
 
 def main(argv=None):
@@ -563,6 +692,11 @@ def main(argv=None):
         raise SystemExit('--metafile records the configs as they are: '
                          'not with --dropout')
     out_dir = args.out_dir or args.work_dir
+    if args.learning_curve:
+        if args.metafile:
+            raise SystemExit('--metafile takes the arms, not '
+                             '--learning-curve')
+        return learning_curve(args, out_dir)
     if args.collect:
         results = collect(args.work_dir, args.seeds)
         if not results:

@@ -19,7 +19,9 @@ unlabeled distractor in a body, in Hounsfield-like units with noise, with
 its own spacing and orientation. Version 2: the organ alone (label 1),
 every case at 1 x 1 x 2.5 mm (thick slices) with its own tissue density,
 organ and distractor contrast (brighter or darker than the tissue) and
-noise. Synthetic, not patient data.
+noise; revision 3 (the default) draws the organ's and the distractor's
+appearance per case from four kinds (--revision 2: the earlier design).
+Synthetic, not patient data.
 """
 import argparse
 import os.path as osp
@@ -51,6 +53,11 @@ def parse_args(argv=None):
                         'spacing per case (the original phantoms), 2 is organ '
                         'only at 1 x 1 x 2.5 mm with per-case contrast '
                         "(UMCT's co-training benchmark).")
+    parser.add_argument('--revision', type=int, choices=[2, 3], default=3,
+                        help='Version 2 only: the design revision (3: '
+                        'appearances drawn per object; 2: the earlier '
+                        'texture-cue phantoms, to reproduce older '
+                        'results).')
     parser.add_argument('--allow-fewer', action='store_true',
                         help='Allow fewer training cases than the phantom '
                         'configs need (14, or 24 for version 2).')
@@ -79,9 +86,10 @@ def main(argv=None):
     from mmssl.datasets.synthetic import make_phantom_msd
     out = make_phantom_msd(args.out_dir, num_training=args.training,
                            num_test=args.test, seed=args.seed,
-                           version=args.version)
+                           version=args.version, revision=args.revision)
+    rev = f', revision {args.revision}' if args.version == 2 else ''
     print(f'wrote {args.training} labeled and {args.test} test phantoms '
-          f'(version {args.version}) in '
+          f'(version {args.version}{rev}) in '
           f'the MSD layout to {out}')
     return out
 

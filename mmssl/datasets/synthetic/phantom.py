@@ -24,7 +24,15 @@ distractor is about as large as the organ (before: half its radius, so
 size alone told them apart), the contrast-to-noise ratio is lower, and
 what tells the organ from the distractor is a lobular texture inside the
 organ (smooth, zero-mean, its amplitude drawn per case) on top of its
-shape; the distractor is homogeneous.
+shape; the distractor is homogeneous. Revision 3 (the default, after
+revision 2's gate failed: 18 labeled cases no better than 2) draws the
+organ's and the distractor's appearance per case and independently from
+four kinds (homogeneous brighter or darker than the tissue, textured, a
+bright rim around a dark core), so an appearance does not tell which
+object it is and two labeled cases show at most two of the organ's; the
+distractor is smaller again (size and shape are the cue) and the noise
+lower, so each case is easy to fit. ``revision=2`` still writes the
+earlier design.
 """
 import json
 import os
@@ -55,7 +63,22 @@ V2_TEXTURE_HU = (15., 35.)
 V2_TEXTURE_MM = 1.5
 V2_DISTRACTOR_SCALE = (0.75, 0.95)
 V2_SPACING = (1.0, 1.0, 2.5)
-PHANTOM_V2_REVISION = 2
+# revision 3 (after revision 2's gate failed: 18 labeled cases no better
+# than 2, the texture cue under noise too hard for either): appearances
+# drawn per object from four kinds, independently for the organ and the
+# distractor, so two labeled cases show at most two of the organ's; the
+# distractor smaller (size and shape tell the objects apart, as in
+# version 1, whose 2-label runs learnt it); lower noise (each case easy
+# to fit)
+V2R3_APPEARANCES = ('bright', 'dark', 'textured', 'rim')
+V2R3_TISSUE_HU = (-10., 50.)
+V2R3_CONTRAST_HU = (45., 80.)  # bright, dark, and the rim
+V2R3_RIM_CORE_HU = (25., 45.)  # the rim's core: darker than the tissue
+V2R3_RIM_MM = 2.5
+V2R3_TEXTURE_HU = (40., 55.)
+V2R3_NOISE_HU = (10., 18.)
+V2R3_DISTRACTOR_SCALE = (0.45, 0.6)
+PHANTOM_V2_REVISION = 3
 _ORIENTATIONS = ('RAS', 'LPS', 'LAS', 'RPS')
 
 
@@ -117,47 +140,18 @@ def make_phantom_case(rng: np.random.Generator
     return img.astype(np.float32), label, affine
 
 
-def make_phantom_case_v2(rng: np.random.Generator,
-                         spacing=V2_SPACING,
-                         supersample: int = 5) -> Tuple[np.ndarray,
-                                                        np.ndarray,
-                                                        np.ndarray, dict]:
-    """One version-2 case: ``(image HU float32, label uint8, affine,
-    info)``, label 1 the organ only.
-
-    Every case has the voxel size ``spacing`` (mm, array axes; the third
-    is the slice axis whatever the orientation) and its own size and
-    orientation. The scene is drawn on a grid ``supersample`` times finer
-    along the slices and averaged over each slice (partial volume: a thick
-    slice blurs the organ's top and bottom; the label is the voxels at
-    least half organ). Per case: the soft tissue's density
-    (``V2_TISSUE_HU``), the organ's and the distractor's contrast to it
-    (``V2_CONTRAST_HU``, each with its own random sign: brighter or darker
-    than the tissue), the noise (``V2_NOISE_HU``); ``info`` holds the
-    case's ``tissue_hu``, ``organ_hu``, ``distractor_hu``, ``noise_hu``,
-    ``texture_hu`` (the organ's texture, ``V2_TEXTURE_HU``), the organ's
-    and the distractor's volume in ml (``organ_ml``, ``distractor_ml``)
-    and ``spacing``.
-    """
-    spacing = tuple(float(s) for s in spacing)
+def _v2_grid(rng: np.random.Generator, spacing, n: int) -> dict:
+    """A version-2 case's grid: its size and orientation (drawn), the
+    affine, and the world coordinates (relative to the volume's centre)
+    of a grid ``n`` times finer along the slices, with the body mask on
+    it."""
     extent = np.array([rng.uniform(64, 76), rng.uniform(64, 76),
                        rng.uniform(82, 100)])  # mm
     shape = tuple(int(round(e / s)) for e, s in zip(extent, spacing))
     axcodes = _ORIENTATIONS[int(rng.integers(len(_ORIENTATIONS)))]
     affine = _affine(spacing, axcodes, shape, rng.uniform(-20, 20, 3))
-    tissue_hu = float(rng.uniform(*V2_TISSUE_HU))
-
-    def contrast():
-        sign = 1. if rng.uniform() < 0.5 else -1.
-        return sign * float(rng.uniform(*V2_CONTRAST_HU))
-
-    organ_hu = tissue_hu + contrast()
-    other_hu = tissue_hu + contrast()
-    noise_hu = float(rng.uniform(*V2_NOISE_HU))
-    texture_hu = float(rng.uniform(*V2_TEXTURE_HU))
     # the fine grid: slice k covers sub-slices k*n .. k*n + n-1, at
     # k + (m + 0.5) / n - 0.5 in voxel units
-    n = int(supersample)
     fine = (shape[0], shape[1], shape[2] * n)
     ijk = np.indices(fine, dtype=np.float64)
     ijk[2] = (ijk[2] + 0.5) / n - 0.5
@@ -167,27 +161,155 @@ def make_phantom_case_v2(rng: np.random.Generator,
     rel = world - centre[:, None, None, None]
     body = (rel[0] / (extent[0] * 0.48))**2 + (rel[1] /
                                               (extent[1] * 0.45))**2 < 1
-    organ_c = rng.uniform(-6, 6, 3)
-    organ_r = np.array([rng.uniform(10, 15), rng.uniform(10, 15),
-                        rng.uniform(14, 24)])
-    organ = _blob(rel, organ_c, organ_r, rng) & body
-    other_r = np.array([rng.uniform(10, 15), rng.uniform(10, 15),
-                        rng.uniform(14, 24)]) * rng.uniform(
-                            *V2_DISTRACTOR_SCALE)
-    # beside the organ along x (the side drawn), a 3 mm gap between them
-    other_c = organ_c + np.sign(rng.uniform(-1, 1, 3)) * np.array(
+    return dict(shape=shape, affine=affine, fine=fine, rel=rel, body=body,
+                voxel_mm=np.array(spacing[:2] + (spacing[2] / n, )))
+
+
+def _organ_radii(rng: np.random.Generator) -> np.ndarray:
+    return np.array([rng.uniform(10, 15), rng.uniform(10, 15),
+                     rng.uniform(14, 24)])
+
+
+def _beside(organ_c, organ_r, other_r, rng) -> np.ndarray:
+    """The distractor's centre: beside the organ along x (the side drawn),
+    a 3 mm gap between them."""
+    return organ_c + np.sign(rng.uniform(-1, 1, 3)) * np.array(
         [organ_r[0] + other_r[0] + 3, 0.3 * organ_r[1], 0.2 * organ_r[2]])
-    other = _blob(rel, other_c, other_r, rng) & body & ~organ
-    fine_img = np.full(fine, -1000., np.float32)  # air
-    fine_img[body] = tissue_hu  # soft tissue
-    # the organ's lobular texture: smooth noise of unit std, scaled
-    voxel_mm = np.array(spacing[:2] + (spacing[2] / n, ))
-    texture = ndimage.gaussian_filter(
+
+
+def _smooth_field(rng, fine, voxel_mm, std) -> np.ndarray:
+    """Zero-mean smooth noise of standard deviation ``std`` HU and
+    correlation length ``V2_TEXTURE_MM``."""
+    field = ndimage.gaussian_filter(
         rng.standard_normal(fine).astype(np.float32),
         V2_TEXTURE_MM / voxel_mm)
-    texture *= texture_hu / (texture.std() + 1e-6)
-    fine_img[organ] = organ_hu + texture[organ]
-    fine_img[other] = other_hu
+    return field * (std / (field.std() + 1e-6))
+
+
+def _appearance(kind: str, mask, tissue_hu, grid, rng) -> tuple:
+    """Revision 3: the HU values of an object of appearance ``kind``
+    (``V2R3_APPEARANCES``) on its ``mask`` of the fine grid, and the
+    drawn levels."""
+    if kind in ('bright', 'dark'):
+        level = float(rng.uniform(*V2R3_CONTRAST_HU))
+        level = tissue_hu + (level if kind == 'bright' else -level)
+        return np.full(int(mask.sum()), level, np.float32), dict(
+            mean_hu=round(level, 1))
+    if kind == 'textured':
+        level = tissue_hu + float(rng.uniform(-10, 10))
+        std = float(rng.uniform(*V2R3_TEXTURE_HU))
+        field = _smooth_field(rng, grid['fine'], grid['voxel_mm'], std)
+        return level + field[mask], dict(mean_hu=round(level, 1),
+                                         texture_hu=round(std, 1))
+    if kind == 'rim':
+        rim_hu = tissue_hu + float(rng.uniform(*V2R3_CONTRAST_HU))
+        core_hu = tissue_hu - float(rng.uniform(*V2R3_RIM_CORE_HU))
+        depth = ndimage.distance_transform_edt(mask,
+                                               sampling=grid['voxel_mm'])
+        values = np.where(depth[mask] <= V2R3_RIM_MM, rim_hu, core_hu)
+        return values.astype(np.float32), dict(rim_hu=round(rim_hu, 1),
+                                               core_hu=round(core_hu, 1))
+    raise ValueError(f'unknown appearance {kind!r}; expected one of '
+                     f'{V2R3_APPEARANCES}')
+
+
+def make_phantom_case_v2(rng: np.random.Generator,
+                         spacing=V2_SPACING,
+                         supersample: int = 5,
+                         revision: int = PHANTOM_V2_REVISION
+                         ) -> Tuple[np.ndarray, np.ndarray, np.ndarray,
+                                    dict]:
+    """One version-2 case: ``(image HU float32, label uint8, affine,
+    info)``, label 1 the organ only.
+
+    Every case has the voxel size ``spacing`` (mm, array axes; the third
+    is the slice axis whatever the orientation) and its own size and
+    orientation. The scene is drawn on a grid ``supersample`` times finer
+    along the slices and averaged over each slice (partial volume: a thick
+    slice blurs the organ's top and bottom; the label is the voxels at
+    least half organ).
+
+    ``revision=2``: per case the soft tissue's density
+    (``V2_TISSUE_HU``), the organ's and the distractor's contrast to it
+    (``V2_CONTRAST_HU``, each with its own random sign: brighter or darker
+    than the tissue), the noise (``V2_NOISE_HU``), the organ's texture
+    (``V2_TEXTURE_HU``); the distractor about as large as the organ.
+    ``info`` holds ``tissue_hu``, ``organ_hu``, ``distractor_hu``,
+    ``noise_hu``, ``texture_hu``.
+
+    ``revision=3`` (the default): the organ and the distractor each get
+    an appearance drawn from ``V2R3_APPEARANCES`` (homogeneous brighter or
+    darker than the tissue, textured, or a bright rim around a dark core),
+    independently, so an appearance says nothing about which object it
+    is; what does is size (the distractor's radii are
+    ``V2R3_DISTRACTOR_SCALE`` of the organ's) and shape. The noise
+    (``V2R3_NOISE_HU``) is lower than revision 2's, so each case is easy to
+    fit: what two labeled cases lack is the other appearances. ``info``
+    holds ``tissue_hu``, ``noise_hu``, ``organ_kind``,
+    ``distractor_kind`` and their drawn levels (``organ``,
+    ``distractor``).
+
+    Both: the organ's and the distractor's volume in ml (``organ_ml``,
+    ``distractor_ml``) and ``spacing``.
+    """
+    if revision not in (2, 3):
+        raise ValueError(f'revision must be 2 or 3, got {revision!r}')
+    spacing = tuple(float(s) for s in spacing)
+    n = int(supersample)
+    grid = _v2_grid(rng, spacing, n)
+    shape, fine, rel, body = (grid['shape'], grid['fine'], grid['rel'],
+                              grid['body'])
+    voxel_mm = grid['voxel_mm']
+    fine_img = np.full(fine, -1000., np.float32)  # air
+    if revision == 2:
+        tissue_hu = float(rng.uniform(*V2_TISSUE_HU))
+
+        def contrast():
+            sign = 1. if rng.uniform() < 0.5 else -1.
+            return sign * float(rng.uniform(*V2_CONTRAST_HU))
+
+        organ_hu = tissue_hu + contrast()
+        other_hu = tissue_hu + contrast()
+        noise_hu = float(rng.uniform(*V2_NOISE_HU))
+        texture_hu = float(rng.uniform(*V2_TEXTURE_HU))
+        organ_c = rng.uniform(-6, 6, 3)
+        organ_r = _organ_radii(rng)
+        organ = _blob(rel, organ_c, organ_r, rng) & body
+        other_r = _organ_radii(rng) * rng.uniform(*V2_DISTRACTOR_SCALE)
+        other = _blob(rel, _beside(organ_c, organ_r, other_r, rng), other_r,
+                      rng) & body & ~organ
+        fine_img[body] = tissue_hu  # soft tissue
+        # the organ's lobular texture: smooth noise of unit std, scaled
+        texture = _smooth_field(rng, fine, voxel_mm, texture_hu)
+        fine_img[organ] = organ_hu + texture[organ]
+        fine_img[other] = other_hu
+        info = dict(tissue_hu=round(tissue_hu, 1),
+                    organ_hu=round(organ_hu, 1),
+                    distractor_hu=round(other_hu, 1),
+                    noise_hu=round(noise_hu, 1),
+                    texture_hu=round(texture_hu, 1))
+    else:
+        tissue_hu = float(rng.uniform(*V2R3_TISSUE_HU))
+        noise_hu = float(rng.uniform(*V2R3_NOISE_HU))
+        kinds = [V2R3_APPEARANCES[int(i)] for i in rng.integers(
+            len(V2R3_APPEARANCES), size=2)]
+        organ_c = rng.uniform(-6, 6, 3)
+        organ_r = _organ_radii(rng)
+        organ = _blob(rel, organ_c, organ_r, rng) & body
+        other_r = _organ_radii(rng) * rng.uniform(*V2R3_DISTRACTOR_SCALE)
+        other = _blob(rel, _beside(organ_c, organ_r, other_r, rng), other_r,
+                      rng) & body & ~organ
+        fine_img[body] = tissue_hu
+        organ_values, organ_info = _appearance(kinds[0], organ, tissue_hu,
+                                               grid, rng)
+        other_values, other_info = _appearance(kinds[1], other, tissue_hu,
+                                               grid, rng)
+        fine_img[organ] = organ_values
+        fine_img[other] = other_values
+        info = dict(tissue_hu=round(tissue_hu, 1),
+                    noise_hu=round(noise_hu, 1), organ_kind=kinds[0],
+                    distractor_kind=kinds[1], organ=organ_info,
+                    distractor=other_info)
 
     def slab_mean(a):
         return a.reshape(shape[0], shape[1], shape[2], n).mean(-1)
@@ -196,23 +318,19 @@ def make_phantom_case_v2(rng: np.random.Generator,
     img = ndimage.gaussian_filter(img, 0.7)  # in-plane and slice blur
     img += rng.normal(0, noise_hu, shape).astype(np.float32)
     label = (slab_mean(organ.astype(np.float32)) >= 0.5).astype(np.uint8)
-    info = dict(tissue_hu=round(tissue_hu, 1), organ_hu=round(organ_hu, 1),
-                distractor_hu=round(other_hu, 1),
-                noise_hu=round(noise_hu, 1),
-                texture_hu=round(texture_hu, 1),
-                organ_ml=round(float(organ.sum() * voxel_mm.prod()) / 1e3,
-                               1),
-                distractor_ml=round(float(other.sum() * voxel_mm.prod()) /
-                                    1e3, 1),
-                spacing=list(spacing))
-    return img.astype(np.float32), label, affine, info
+    info.update(
+        organ_ml=round(float(organ.sum() * voxel_mm.prod()) / 1e3, 1),
+        distractor_ml=round(float(other.sum() * voxel_mm.prod()) / 1e3, 1),
+        spacing=list(spacing))
+    return img.astype(np.float32), label, grid['affine'], info
 
 
 def make_phantom_msd(out_dir: str,
                      num_training: int = 14,
                      num_test: int = 2,
                      seed: int = 0,
-                     version: int = 1) -> str:
+                     version: int = 1,
+                     revision: int = PHANTOM_V2_REVISION) -> str:
     """Write ``num_training`` labeled and ``num_test`` unlabeled phantoms
     in the MSD layout; the same arguments give the same files.
 
@@ -221,13 +339,17 @@ def make_phantom_msd(out_dir: str,
     anisotropic ``V2_SPACING`` for every case and a per-case contrast
     (:func:`make_phantom_case_v2`); ``dataset.json`` then also lists each
     case's drawn densities under ``phantom_cases`` (an extra key; the
-    MSD readers ignore it).
+    MSD readers ignore it). ``revision`` picks version 2's design
+    (:func:`make_phantom_case_v2`; 3, the default, or 2 to reproduce
+    older results).
 
     Returns:
         str: ``out_dir``.
     """
     if version not in (1, 2):
         raise ValueError(f'version must be 1 or 2, got {version!r}')
+    if version == 2 and revision not in (2, 3):
+        raise ValueError(f'revision must be 2 or 3, got {revision!r}')
     if isinstance(num_training, bool) or not isinstance(num_training, int) \
             or num_training < 1:
         raise ValueError('num_training must be an integer >= 1 (the '
@@ -250,7 +372,8 @@ def make_phantom_msd(out_dir: str,
         if version == 1:
             img, label, affine = make_phantom_case(rng)
         else:
-            img, label, affine, info = make_phantom_case_v2(rng)
+            img, label, affine, info = make_phantom_case_v2(
+                rng, revision=revision)
             cases.append(dict(name=name_of(i), **info))
         name = name_of(i)
         image_img = nib.Nifti1Image(np.rint(img).astype(np.int16), affine)
@@ -277,7 +400,7 @@ def make_phantom_msd(out_dir: str,
             '; version 2: organ only, anisotropic voxels, per-case '
             'contrast')
         meta['phantom_version'] = 2
-        meta['phantom_revision'] = PHANTOM_V2_REVISION
+        meta['phantom_revision'] = revision
         meta['phantom_cases'] = cases
     with open(osp.join(out_dir, 'dataset.json'), 'w') as f:
         json.dump(meta, f, indent=2)
