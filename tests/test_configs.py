@@ -106,11 +106,8 @@ def test_vendored_mm_configs_are_current_and_build(name):
     """mmdet/mmseg base configs reached without `mmdet::` paths: vendored
     by tools/misc/vendor_config.py, in sync with the installed package, and
     buildable from mmssl's default scope."""
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(
-        'vendor_config', osp.join(ROOT, 'tools', 'misc', 'vendor_config.py'))
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    from tests.helpers.runner_utils import load_script
+    tool = load_script('tools/misc/vendor_config.py')
     path = osp.join(ROOT, 'configs', '_base_', 'models', name)
     source, keys = VENDORED[name]
     assert open(path).read() == tool.render(source, keys)

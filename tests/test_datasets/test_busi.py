@@ -3,7 +3,6 @@
 up, the protocol written by tools/data/busi_to_coco.py (stratified folds,
 saved partial-box splits, normal images left out), and real BUSI images
 when the data set is at hand."""
-import importlib.util
 import json
 import os.path as osp
 import shutil
@@ -15,17 +14,11 @@ from PIL import Image
 from mmssl.datasets.bus import BUSDataset, BUSIDataset, mask_to_boxes
 from mmssl.utils import register_all_modules
 from tests.helpers.cifar import shared_dataset
+from tests.helpers.runner_utils import load_script
 
 register_all_modules()
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-
 def _tool():
-    spec = importlib.util.spec_from_file_location(
-        'busi_to_coco', osp.join(ROOT, 'tools', 'data', 'busi_to_coco.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/data/busi_to_coco.py')
 
 
 def _write(root, folder, name, masks, h=30, w=40):

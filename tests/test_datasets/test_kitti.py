@@ -2,7 +2,6 @@
 """The synthetic KITTI scenes, the KITTI readers and their clear errors,
 the mmdet3d v2 infos (read by mmdet3d's KittiDataset), the frame split and
 the GT database of the labeled frames (used by mmdet3d's ObjectSample)."""
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -36,17 +35,14 @@ from mmssl.datasets.kitti import (  # noqa: E402
 from mmssl.datasets.semi import load_split  # noqa: E402
 from mmssl.datasets.synthetic import make_synthetic_kitti  # noqa: E402
 from mmssl.registry import TRANSFORMS  # noqa: E402
+from tests.helpers.runner_utils import load_script  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 GROUND_Z = -1.73
 
 
 def _load_tool(name):
-    spec = importlib.util.spec_from_file_location(
-        name, osp.join(ROOT, 'tools', 'data', f'{name}.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(f'tools/data/{name}.py')
 
 
 @pytest.fixture(scope='module')

@@ -193,13 +193,8 @@ def test_unlabeled_labels_are_for_logging_only(phantom_v2):
 
 
 def test_generator_cli_version_2(tmp_path):
-    import importlib.util
-
-    from tests.helpers.runner_utils import ROOT
-    path = osp.join(ROOT, 'tools', 'data', 'make_phantom_msd.py')
-    spec = importlib.util.spec_from_file_location('make_phantom_cli', path)
-    cli = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(cli)
+    from tests.helpers.runner_utils import load_script
+    cli = load_script('tools/data/make_phantom_msd.py', 'make_phantom_cli')
     with pytest.raises(ValueError, match='below 24.*cases 18-23'):
         cli.main([str(tmp_path / 'few'), '--version', '2', '--training',
                   '3'])

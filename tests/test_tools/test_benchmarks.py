@@ -1,21 +1,16 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 """The benchmark scripts: the leaderboard's collection and tables, and the
 step-time comparison against a baseline config (timings not asserted)."""
-import importlib.util
 import json
 import os.path as osp
 
 import pytest
 
-from tests.helpers.runner_utils import ROOT
+from tests.helpers.runner_utils import ROOT, load_script
 
 
 def _load(name):
-    path = osp.join(ROOT, 'tools', 'benchmark', f'{name}.py')
-    spec = importlib.util.spec_from_file_location(f'bench_{name}', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(f'tools/benchmark/{name}.py', f'bench_{name}')
 
 
 def test_leaderboard_collects_multi_metric_runs(tmp_path, capsys):

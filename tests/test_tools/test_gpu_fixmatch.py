@@ -1,20 +1,19 @@
 # Copyright (c) mmssl contributors. All rights reserved.
 """The CPU-testable parts of tools/benchmark/gpu_fixmatch_cifar10.py (the
 GPU run itself is a device check, never part of the tests)."""
-import importlib.util
 import os.path as osp
 import subprocess
 import sys
+
+from tests.helpers.runner_utils import load_script
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SCRIPT = osp.join(ROOT, 'tools', 'benchmark', 'gpu_fixmatch_cifar10.py')
 
 
 def _load():
-    spec = importlib.util.spec_from_file_location('gpu_fixmatch', SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/benchmark/gpu_fixmatch_cifar10.py',
+                       'gpu_fixmatch')
 
 
 def test_summary_speed_and_accuracy_against_iterations():

@@ -1,8 +1,10 @@
 # The version-2 phantoms of UMCT's co-training benchmark, written by
 #   python tools/data/make_phantom_msd.py data/phantom_msd_v2 --version 2
 # (24 labeled cases + 2 unlabeled test cases in the MSD layout; organ
-# only; every case at 1 x 1 x 2.5 mm with its own orientation, organ and
-# distractor density and noise; synthetic, not patient data).
+# only; every case at 1 x 1 x 2.5 mm with its own orientation, tissue
+# density and noise, and, since revision 3, the organ's and the
+# distractor's appearance drawn per case from four kinds; synthetic, not
+# patient data).
 # Protocol: training cases 0-17 (2 labeled, drawn with the run's seed, and
 # 16 unlabeled), evaluation on cases 18-23 with their labels, on the
 # labels' own grid.
