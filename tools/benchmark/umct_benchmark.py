@@ -515,9 +515,11 @@ MODELS = {
     'full': ('supervised-mv_asym-unet3d_ft180i_phantom-v2-full',
              'Fully supervised'),
 }
-META_DATASET = ('phantom v2 (synthetic CT-like volumes, MSD layout, '
-                '1 x 1 x 2.5 mm, per-case contrast, organ only): '
-                '{train} training, 6 test')
+META_DATASET = ('phantom v2, revision {revision} (synthetic CT-like '
+                'volumes, MSD layout, 1 x 1 x 2.5 mm, {design}, organ '
+                'only): {train} training, 6 test')
+META_DESIGN = {2: 'per-case contrast, textured organ',
+               3: "organ's and distractor's appearance drawn per case"}
 META_COLLECTIONS = {
     'UMCT equal weights': 'labeled and unlabeled volumes (the ablation '
     'of the uncertainty weights: views fused with equal weights)',
@@ -535,6 +537,8 @@ def write_metafile(results: dict, path: str, command: str) -> dict:
     pseudo-label Dice on the unlabeled training patches. Missing
     collections are added; other models are kept."""
     import yaml
+
+    from mmssl.datasets.synthetic.phantom import PHANTOM_V2_REVISION
     with open(path) as f:
         meta = yaml.safe_load(f)
     meta['Models'] = [m for m in meta['Models'] if not any(
@@ -568,8 +572,11 @@ def write_metafile(results: dict, path: str, command: str) -> dict:
         train = (f'{every} labeled' if arm == GATE else
                  f'{few} labeled' if arm in (STAGE1_ROW, 'sup-1v', 'sup-3v')
                  else f'{few} labeled + {every - few} unlabeled')
+        dataset = META_DATASET.format(
+            train=train, revision=PHANTOM_V2_REVISION,
+            design=META_DESIGN[PHANTOM_V2_REVISION])
         results_ = [{'Task': '3D Medical Image Segmentation',
-                     'Dataset': META_DATASET.format(train=train),
+                     'Dataset': dataset,
                      'Metrics': metrics}]
         if s['pl']:
             pl = {}
@@ -581,8 +588,8 @@ def write_metafile(results: dict, path: str, command: str) -> dict:
                     pl[label], pl[f'{label} std'] = stat(s['pl'][key])
             results_.append({
                 'Task': 'Pseudo Labels (against the true labels)',
-                'Dataset': META_DATASET.format(train=train) +
-                ', the unlabeled training patches', 'Metrics': pl})
+                'Dataset': dataset + ', the unlabeled training patches',
+                'Metrics': pl})
         model = {
             'Name': name, 'In Collection': coll, 'Config': config,
             'Metadata': {
