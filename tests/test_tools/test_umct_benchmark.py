@@ -138,8 +138,11 @@ def test_ensure_data_refuses_an_older_revision(tmp_path):
         ub.ensure_data(str(root))
     (root / 'dataset.json').write_text(json.dumps(
         dict(phantom_version=2, numTraining=24, phantom_revision=2)))
-    with pytest.raises(ValueError, match='revision 3.*revision 2'):
+    with pytest.raises(ValueError, match='revision 3.*revision 2.*'
+                       '--revision 3'):
         ub.ensure_data(str(root))
+    # --phantom-revision 2 (the earlier design) takes them
+    assert ub.ensure_data(str(root), 2) == str(root)
     (root / 'dataset.json').write_text(json.dumps(
         dict(phantom_version=2, numTraining=24, phantom_revision=3)))
     assert ub.ensure_data(str(root)) == str(root)
@@ -211,6 +214,13 @@ def test_metafile_replaces_phantom_v2_models(tmp_path):
     gate = models['supervised-mv_asym-unet3d_ft180i_phantom-v2-full']
     assert gate['In Collection'] == 'Fully supervised'
     assert '18 labeled' in gate['Results'][0]['Dataset']
+    assert gate['Results'][0]['Dataset'].startswith(
+        'phantom v2, revision 3 (')
+    # the earlier design's results name their revision
+    old = ub.write_metafile(_results(), str(path), 'CMD', revision=2)
+    assert all('revision 2' in r['Dataset'] for m in old['Models']
+               for r in m['Results'] if r['Dataset'].startswith(
+                   'phantom v2'))
     assert 'num_labeled=18' in gate['Metadata']['Stage 1']
     assert len(gate['Results']) == 1  # no pseudo labels without co-training
     collections = {c['Name'] for c in meta['Collections']}

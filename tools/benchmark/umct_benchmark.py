@@ -107,27 +107,30 @@ def arm_labels() -> dict:
             **{k: v[0] for k, v in ARMS.items()}}
 
 
-def ensure_data(root: str) -> str:
-    """Write the version-2 phantoms to ``root`` when it has none; refuse
-    a folder holding another version."""
+def ensure_data(root: str, revision: int = None) -> str:
+    """Write the version-2 phantoms of ``revision`` (the current design
+    when not given) to ``root`` when it has none; refuse a folder holding
+    another version or revision."""
+    from mmssl.datasets.synthetic.phantom import PHANTOM_V2_REVISION
+    revision = revision or PHANTOM_V2_REVISION
     meta_file = osp.join(root, 'dataset.json')
     if not osp.isfile(meta_file):
         from mmssl.datasets.synthetic import make_phantom_msd
-        print(f'[umct] writing the version-2 phantoms to {root}',
-              flush=True)
-        make_phantom_msd(root, num_training=24, num_test=2, version=2)
+        print(f'[umct] writing the version-2 phantoms (revision '
+              f'{revision}) to {root}', flush=True)
+        make_phantom_msd(root, num_training=24, num_test=2, version=2,
+                         revision=revision)
     with open(meta_file) as f:
         meta = json.load(f)
-    from mmssl.datasets.synthetic.phantom import PHANTOM_V2_REVISION
     if meta.get('phantom_version') != 2 or meta.get('numTraining', 0) < 24 \
-            or meta.get('phantom_revision', 1) != PHANTOM_V2_REVISION:
+            or meta.get('phantom_revision', 1) != revision:
         raise ValueError(
             f'{root} does not hold the version-2 phantoms of revision '
-            f'{PHANTOM_V2_REVISION} (24 training cases; it has version '
+            f'{revision} (24 training cases; it has version '
             f"{meta.get('phantom_version')}, revision "
             f"{meta.get('phantom_revision', 1)}): delete it, or write "
-            f'them with tools/data/make_phantom_msd.py {root} --version 2, '
-            'or give another --data-root')
+            f'them with tools/data/make_phantom_msd.py {root} --version 2 '
+            f'--revision {revision}, or give another --data-root')
     return root
 
 
@@ -529,9 +532,12 @@ META_COLLECTIONS = {
 }
 
 
-def write_metafile(results: dict, path: str, command: str) -> dict:
+def write_metafile(results: dict, path: str, command: str,
+                   revision: int = None) -> dict:
     """Replace the phantom-v2 models of ``configs/umct/metafile.yml``
-    (``Dataset`` starting with "phantom v2") with the arms of ``results``:
+    (``Dataset`` starting with "phantom v2", any revision: the models are
+    named by their configs) with the arms of ``results``, run on the
+    phantoms' ``revision`` (the current one when not given):
     test ``Dice`` and ``HD95`` (mm) of the organ, means over the seeds'
     case means with ``... std`` keys, and for the co-training arms the
     pseudo-label Dice on the unlabeled training patches. Missing
@@ -539,6 +545,7 @@ def write_metafile(results: dict, path: str, command: str) -> dict:
     import yaml
 
     from mmssl.datasets.synthetic.phantom import PHANTOM_V2_REVISION
+    revision = revision or PHANTOM_V2_REVISION
     with open(path) as f:
         meta = yaml.safe_load(f)
     meta['Models'] = [m for m in meta['Models'] if not any(
@@ -573,8 +580,7 @@ def write_metafile(results: dict, path: str, command: str) -> dict:
                  f'{few} labeled' if arm in (STAGE1_ROW, 'sup-1v', 'sup-3v')
                  else f'{few} labeled + {every - few} unlabeled')
         dataset = META_DATASET.format(
-            train=train, revision=PHANTOM_V2_REVISION,
-            design=META_DESIGN[PHANTOM_V2_REVISION])
+            train=train, revision=revision, design=META_DESIGN[revision])
         results_ = [{'Task': '3D Medical Image Segmentation',
                      'Dataset': dataset,
                      'Metrics': metrics}]
@@ -635,6 +641,11 @@ def parse_args(argv=None):
                         'WORK_DIR.')
     parser.add_argument('--data-root', default=DATA,
                         help='The version-2 phantoms (written if absent).')
+    parser.add_argument('--phantom-revision', type=int, choices=[2, 3],
+                        default=None,
+                        help='The phantoms\' design revision (default: '
+                        'the current one, 3); 2 reproduces the earlier '
+                        'results (give it its own --data-root).')
     parser.add_argument('--stage1-iters', type=int, default=None,
                         help="Override stage 1's iterations (smoke tests).")
     parser.add_argument('--stage2-iters', type=int, default=None,
@@ -683,7 +694,8 @@ def learning_curve(args, out_dir: str) -> str:
             raise SystemExit(f'no learning curve in {args.work_dir}')
     else:
         root = ensure_data(args.data_root if osp.isabs(args.data_root)
-                           else osp.join(ROOT, args.data_root))
+                           else osp.join(ROOT, args.data_root),
+                           args.phantom_revision)
         curves = {seed: run_curve(seed, args.work_dir, root,
                                   args.learning_curve, args.rerun,
                                   args.stage1_iters, args.dropout)
@@ -710,7 +722,8 @@ def main(argv=None):
             raise SystemExit(f'no finished seed in {args.work_dir}')
     else:
         root = ensure_data(args.data_root if osp.isabs(args.data_root)
-                           else osp.join(ROOT, args.data_root))
+                           else osp.join(ROOT, args.data_root),
+                           args.phantom_revision)
         results = {seed: run_seed(seed, args.work_dir, root, args.arms,
                                   args.rerun, args.stage1_iters,
                                   args.stage2_iters, args.dropout)
@@ -721,7 +734,11 @@ def main(argv=None):
         write_metafile(results, osp.join(ROOT, 'configs', 'umct',
                                          'metafile.yml'),
                        'python tools/benchmark/umct_benchmark.py --seeds '
-                       f'{seeds} --work-dir {args.work_dir} --metafile')
+                       f'{seeds} --work-dir {args.work_dir} --metafile' +
+                       (f' --phantom-revision {args.phantom_revision} '
+                        f'--data-root {args.data_root}'
+                        if args.phantom_revision else ''),
+                       args.phantom_revision)
     print(text)
     return text
 
