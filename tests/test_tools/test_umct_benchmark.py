@@ -180,6 +180,20 @@ def test_learning_curve_table_and_collect(tmp_path, capsys):
     with pytest.raises(SystemExit, match='counts must be 1 to 18'):
         ub.main(['--learning-curve', '0', '2', '--work-dir',
                  str(tmp_path)])
+    # run_curve: one stage-1 run per count, merged into curve.json (a
+    # later call with other counts keeps the earlier ones)
+    calls = []
+
+    def fake_run_arm(config, seed, run_dir, options, rerun):
+        calls.append((run_dir, options[-1]))
+        return _run([float(len(calls))])
+
+    ub.run_arm = fake_run_arm
+    ub.run_curve(3, str(tmp_path), '/data', [4], dropout='element')
+    curve = ub.run_curve(3, str(tmp_path), '/data', [2])
+    assert list(curve) == [2, 4] and curve[4]['cases'][0]['dice'] == 1.
+    assert calls[0] == (osp.join(str(tmp_path), 'seed3', 'stage1-l4'),
+                        'train_dataloader.dataset.num_labeled=4')
     # the curve's 2- and 18-label runs are the benchmark's stage-1 runs
     assert ub.curve_dir('s', 2) == osp.join('s', 'stage1')
     assert ub.curve_dir('s', 18) == osp.join('s', 'stage1-full')

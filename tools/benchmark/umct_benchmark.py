@@ -242,6 +242,35 @@ def run_arm(config: str, seed: int, run_dir: str, options: list,
                     run_dir), **run_stats(run_dir))
 
 
+def run_options(data_root: str, dropout=None) -> list:
+    """``--cfg-options`` of every run: the data, and the dropout type
+    when overridden."""
+    options = data_options(data_root)
+    if dropout is not None:
+        options.append(f'model.backbone.dropout_type={dropout}')
+    return options
+
+
+def report(what: str, r: dict) -> None:
+    print(f'[umct] {what}: Dice '
+          f'{np.mean([c["dice"] for c in r["cases"]]):.2f} '
+          f'({r["wall_time_s"]:.0f} s)', flush=True)
+
+
+def merge_save(path: str, results: dict) -> dict:
+    """``results`` merged into the earlier ones saved at ``path`` (a run
+    of some arms or counts keeps the others; keys as strings), saved;
+    returns the merged dict."""
+    results = {str(k): v for k, v in results.items()}
+    os.makedirs(osp.dirname(path), exist_ok=True)
+    if osp.isfile(path):
+        with open(path) as f:
+            results = {**json.load(f), **results}
+    with open(path, 'w') as f:
+        json.dump(results, f, indent=1)
+    return results
+
+
 def run_seed(seed: int, work_dir: str, data_root: str, arms: list,
              rerun: bool = False, stage1_iters=None,
              stage2_iters=None, dropout=None) -> dict:
@@ -250,9 +279,7 @@ def run_seed(seed: int, work_dir: str, data_root: str, arms: list,
     ``dropout`` ('channel' or 'element') overrides the configs' dropout
     type in every run, stage 1 included."""
     s1_opts, s2_opts = iter_options(stage1_iters, stage2_iters)
-    data = data_options(data_root)
-    if dropout is not None:
-        data.append(f'model.backbone.dropout_type={dropout}')
+    data = run_options(data_root, dropout)
     seed_dir = osp.join(work_dir, f'seed{seed}')
     s1_dir = osp.join(seed_dir, STAGE1_ROW)
     results = {STAGE1_ROW: run_arm(STAGE1, seed, s1_dir, data + s1_opts,
@@ -274,19 +301,10 @@ def run_seed(seed: int, work_dir: str, data_root: str, arms: list,
             options.append(f'train_dataloader.dataset.split_file={split}')
         results[arm] = run_arm(config, seed, osp.join(seed_dir, arm),
                                options, rerun)
-        r = results[arm]
-        print(f'[umct] seed {seed} {arm}: Dice '
-              f'{np.mean([c["dice"] for c in r["cases"]]):.2f} '
-              f'({r["wall_time_s"]:.0f} s)', flush=True)
+        report(f'seed {seed} {arm}', results[arm])
     # merged into the seed's earlier results: a run of some arms (e.g.
     # --arms umct) keeps the others
-    path = osp.join(seed_dir, 'results.json')
-    if osp.isfile(path):
-        with open(path) as f:
-            results = {**json.load(f), **results}
-    with open(path, 'w') as f:
-        json.dump(results, f, indent=1)
-    return results
+    return merge_save(osp.join(seed_dir, 'results.json'), results)
 
 
 def curve_dir(seed_dir: str, count: int) -> str:
@@ -310,28 +328,18 @@ def run_curve(seed: int, work_dir: str, data_root: str, counts,
     before any co-training run: a benchmark where 18 labels do not beat
     2 cannot show what unlabeled volumes add."""
     s1_opts, _ = iter_options(stage1_iters, None)
-    data = data_options(data_root)
-    if dropout is not None:
-        data.append(f'model.backbone.dropout_type={dropout}')
+    data = run_options(data_root, dropout)
     seed_dir = osp.join(work_dir, f'seed{seed}')
     curve = {}
     for count in counts:
-        curve[int(count)] = r = run_arm(
+        curve[count] = run_arm(
             STAGE1, seed, curve_dir(seed_dir, count),
             data + s1_opts +
             [f'train_dataloader.dataset.num_labeled={count}'], rerun)
-        print(f'[umct] seed {seed} stage 1, {count} labeled: Dice '
-              f'{np.mean([c["dice"] for c in r["cases"]]):.2f} '
-              f'({r["wall_time_s"]:.0f} s)', flush=True)
-    path = osp.join(seed_dir, 'curve.json')
-    if osp.isfile(path):
-        with open(path) as f:
-            curve = {**{int(k): v for k, v in json.load(f).items()},
-                     **curve}
-    with open(path, 'w') as f:
-        json.dump({str(k): v for k, v in sorted(curve.items())}, f,
-                  indent=1)
-    return curve
+        report(f'seed {seed} stage 1, {count} labeled', curve[count])
+    curve = merge_save(osp.join(seed_dir, 'curve.json'), curve)
+    return {int(k): v for k, v in sorted(curve.items(),
+                                         key=lambda kv: int(kv[0]))}
 
 
 def write_curve_table(curves: dict, out_dir: str) -> str:
@@ -615,11 +623,11 @@ def write_metafile(results: dict, path: str, command: str,
     return meta
 
 
-def collect(work_dir: str, seeds) -> dict:
-    """The finished seeds' ``results.json``."""
+def collect(work_dir: str, seeds, name: str = 'results.json') -> dict:
+    """The finished seeds' ``results.json`` (or ``name``)."""
     results = {}
     for seed in seeds:
-        path = osp.join(work_dir, f'seed{seed}', 'results.json')
+        path = osp.join(work_dir, f'seed{seed}', name)
         if osp.isfile(path):
             with open(path) as f:
                 results[seed] = json.load(f)
@@ -673,6 +681,14 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
+def data_root_of(args) -> str:
+    """``--data-root`` (relative to the repository), its phantoms written
+    when absent and checked (``ensure_data``)."""
+    return ensure_data(args.data_root if osp.isabs(args.data_root)
+                       else osp.join(ROOT, args.data_root),
+                       args.phantom_revision)
+
+
 def learning_curve(args, out_dir: str) -> str:
     """``--learning-curve``: run (or with ``--collect`` read) the stage-1
     runs of every count and seed, and write their table."""
@@ -682,20 +698,14 @@ def learning_curve(args, out_dir: str) -> str:
                          f'{num_labeled(ARMS[GATE][1])} (the training '
                          f'volumes), got {args.learning_curve}')
     if args.collect:
-        curves = {}
-        for seed in args.seeds:
-            path = osp.join(args.work_dir, f'seed{seed}', 'curve.json')
-            if osp.isfile(path):
-                with open(path) as f:
-                    curves[seed] = {int(k): v
-                                    for k, v in json.load(f).items()
-                                    if int(k) in args.learning_curve}
+        curves = {seed: {int(k): v for k, v in curve.items()
+                         if int(k) in args.learning_curve}
+                  for seed, curve in collect(args.work_dir, args.seeds,
+                                             'curve.json').items()}
         if not curves:
             raise SystemExit(f'no learning curve in {args.work_dir}')
     else:
-        root = ensure_data(args.data_root if osp.isabs(args.data_root)
-                           else osp.join(ROOT, args.data_root),
-                           args.phantom_revision)
+        root = data_root_of(args)
         curves = {seed: run_curve(seed, args.work_dir, root,
                                   args.learning_curve, args.rerun,
                                   args.stage1_iters, args.dropout)
@@ -721,9 +731,7 @@ def main(argv=None):
         if not results:
             raise SystemExit(f'no finished seed in {args.work_dir}')
     else:
-        root = ensure_data(args.data_root if osp.isabs(args.data_root)
-                           else osp.join(ROOT, args.data_root),
-                           args.phantom_revision)
+        root = data_root_of(args)
         results = {seed: run_seed(seed, args.work_dir, root, args.arms,
                                   args.rerun, args.stage1_iters,
                                   args.stage2_iters, args.dropout)

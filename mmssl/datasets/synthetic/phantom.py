@@ -170,11 +170,19 @@ def _organ_radii(rng: np.random.Generator) -> np.ndarray:
                      rng.uniform(14, 24)])
 
 
-def _beside(organ_c, organ_r, other_r, rng) -> np.ndarray:
-    """The distractor's centre: beside the organ along x (the side drawn),
-    a 3 mm gap between them."""
-    return organ_c + np.sign(rng.uniform(-1, 1, 3)) * np.array(
+def _organ_and_distractor(rel, body, rng, scale) -> tuple:
+    """The organ's and the distractor's masks on the fine grid: the organ
+    near the centre, the distractor (radii drawn from the organ's range
+    times a factor drawn from ``scale``) beside it along x (the side
+    drawn), a 3 mm gap between them."""
+    organ_c = rng.uniform(-6, 6, 3)
+    organ_r = _organ_radii(rng)
+    organ = _blob(rel, organ_c, organ_r, rng) & body
+    other_r = _organ_radii(rng) * rng.uniform(*scale)
+    other_c = organ_c + np.sign(rng.uniform(-1, 1, 3)) * np.array(
         [organ_r[0] + other_r[0] + 3, 0.3 * organ_r[1], 0.2 * organ_r[2]])
+    other = _blob(rel, other_c, other_r, rng) & body & ~organ
+    return organ, other
 
 
 def _smooth_field(rng, fine, voxel_mm, std) -> np.ndarray:
@@ -272,12 +280,8 @@ def make_phantom_case_v2(rng: np.random.Generator,
         other_hu = tissue_hu + contrast()
         noise_hu = float(rng.uniform(*V2_NOISE_HU))
         texture_hu = float(rng.uniform(*V2_TEXTURE_HU))
-        organ_c = rng.uniform(-6, 6, 3)
-        organ_r = _organ_radii(rng)
-        organ = _blob(rel, organ_c, organ_r, rng) & body
-        other_r = _organ_radii(rng) * rng.uniform(*V2_DISTRACTOR_SCALE)
-        other = _blob(rel, _beside(organ_c, organ_r, other_r, rng), other_r,
-                      rng) & body & ~organ
+        organ, other = _organ_and_distractor(rel, body, rng,
+                                             V2_DISTRACTOR_SCALE)
         fine_img[body] = tissue_hu  # soft tissue
         # the organ's lobular texture: smooth noise of unit std, scaled
         texture = _smooth_field(rng, fine, voxel_mm, texture_hu)
@@ -293,12 +297,8 @@ def make_phantom_case_v2(rng: np.random.Generator,
         noise_hu = float(rng.uniform(*V2R3_NOISE_HU))
         kinds = [V2R3_APPEARANCES[int(i)] for i in rng.integers(
             len(V2R3_APPEARANCES), size=2)]
-        organ_c = rng.uniform(-6, 6, 3)
-        organ_r = _organ_radii(rng)
-        organ = _blob(rel, organ_c, organ_r, rng) & body
-        other_r = _organ_radii(rng) * rng.uniform(*V2R3_DISTRACTOR_SCALE)
-        other = _blob(rel, _beside(organ_c, organ_r, other_r, rng), other_r,
-                      rng) & body & ~organ
+        organ, other = _organ_and_distractor(rel, body, rng,
+                                             V2R3_DISTRACTOR_SCALE)
         fine_img[body] = tissue_hu
         organ_values, organ_info = _appearance(kinds[0], organ, tissue_hu,
                                                grid, rng)
