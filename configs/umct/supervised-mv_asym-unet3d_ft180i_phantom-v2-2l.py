@@ -1,6 +1,7 @@
 # Stage 2 of UMCT's co-training benchmark, supervised arm with 3 views:
-# the stage-1 networks (load_from: umct-stage1_asym-unet3d_600i_phantom-
-# v2-2l.py's checkpoint, passed by tools/benchmark/umct_benchmark.py)
+# the stage-1 networks (load_from: umct-stage1_asym-unet3d_1800i_phantom-
+# v2-2l.py's checkpoint, passed by tools/benchmark/umct_benchmark.py; the
+# model and data come from the 600i stage 1 it inherits from)
 # trained on for as many iterations as UMCT's stage 2, on the 2 labeled
 # volumes only (lambda_cot = 0). Every stage-2 arm shares this schedule:
 # - SGD lr 1e-3 (the papers' stage 2, third-party notes), momentum 0.9,

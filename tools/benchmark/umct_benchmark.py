@@ -7,8 +7,9 @@ writes a markdown table with mean ± std over seeds and over test cases.
         [--work-dir work_dirs/umct_bench] [--arms ...]
 
 The data (written if absent): ``data/phantom_msd_v2``
-(``make_phantom_msd(version=2)``: organ only, 1 x 1 x 2.5 mm, per-case
-contrast; training cases 0-17, 2 of them labeled, test cases 18-23).
+(``make_phantom_msd(version=2)``, revision 3: organ only, 1 x 1 x 2.5 mm,
+appearances drawn per case; training cases 0-17, 2 of them labeled,
+test cases 18-23).
 Per seed:
 
   1. stage 1 (``umct-stage1_*``): the 3 view networks, supervised on the 2
@@ -55,7 +56,10 @@ from leaderboard import (  # noqa: E402
 )
 
 CFG = 'configs/umct/'
-STAGE1 = CFG + 'umct-stage1_asym-unet3d_600i_phantom-v2-2l.py'
+# 1,800 iterations since revision 3 of the phantoms (600 before: there
+# the 2-label stage 1 had not yet overfitted and 18 labels gained little;
+# the config's header)
+STAGE1 = CFG + 'umct-stage1_asym-unet3d_1800i_phantom-v2-2l.py'
 # arm -> (label, config, extra --cfg-options)
 ARMS = {
     'sup-1v': ('Supervised, 1 view (axial)',
@@ -514,7 +518,7 @@ def write_table(results: dict, out_dir: str) -> str:
 
 # arm -> (model name, In Collection) of configs/umct/metafile.yml
 MODELS = {
-    STAGE1_ROW: ('umct-stage1_asym-unet3d_600i_phantom-v2-2l',
+    STAGE1_ROW: ('umct-stage1_asym-unet3d_1800i_phantom-v2-2l',
                  'Supervised (3 views)'),
     'sup-1v': ('supervised-sv_asym-unet3d_ft180i_phantom-v2-2l',
                'Supervised (1 view)'),
