@@ -37,6 +37,7 @@ Finished steps are reused (``done`` markers after a successful run; an
 interrupted run resumes), so a stopped benchmark continues where it was.
 """
 import argparse
+import functools
 import glob
 import json
 import os
@@ -90,8 +91,10 @@ PL_KEYS = ('view_mean', 'view_best', 'fused_unc_mean', 'fused_eq_mean',
            'fused_gain')
 
 
+@functools.lru_cache(maxsize=None)
 def num_labeled(config: str) -> int:
-    """The labeled training volumes of an arm's config."""
+    """The labeled training volumes of an arm's config (read once per
+    config)."""
     from mmengine.config import Config
     cfg = Config.fromfile(osp.join(ROOT, config))
     return int(cfg.train_dataloader.dataset.num_labeled)
