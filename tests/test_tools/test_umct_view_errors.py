@@ -34,6 +34,11 @@ def test_error_overlap_counts_and_shares():
     assert shares['view1_fn_shared_by_all_pct'] == 100.0
     assert tool.dice(v1, truth) == pytest.approx(200. * 3 / 8)
     assert tool.dice(np.zeros(3, bool), np.zeros(3, bool)) == 100.
+    # v0 and v1 share foreground at 0, 3, 4 (4 and 4 voxels): 2*3/8
+    agree = tool.pairwise_agreement([v0, v1, v2])
+    assert sorted(agree) == ['0-1', '0-2', '1-2']
+    assert agree['0-1'] == pytest.approx(75.0)
+    assert agree['1-2'] == pytest.approx(round(200. * 3 / 8, 2))
 
 
 def test_refuses_a_single_view_config():

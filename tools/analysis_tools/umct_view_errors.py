@@ -11,8 +11,10 @@ false negative voxels of the foreground, any class > 0): how many voxels,
 the share that both other views get wrong too (a fused label of the other
 two cannot correct them) and the share that neither gets wrong (the
 errors co-training can correct). Also the Dice of each view and of the
-views' mean (the ensemble) per case. Views whose errors are mostly
-shared have nothing to teach each other, whatever the fusion weights.
+views' mean (the ensemble) per case, and the views' agreement (the Dice
+of one view's foreground against another's, per pair). Views whose
+errors are mostly shared have nothing to teach each other, whatever the
+fusion weights; views that agree more leave their ensemble less to add.
 """
 import argparse
 import json
@@ -75,6 +77,12 @@ def summarize(counts: dict, num_views: int) -> dict:
     return out
 
 
+def pairwise_agreement(preds) -> dict:
+    """The Dice of each pair of views' foregrounds, keyed ``'i-j'``."""
+    return {f'{i}-{j}': round(dice(preds[i], preds[j]), 2)
+            for i in range(len(preds)) for j in range(i + 1, len(preds))}
+
+
 def dice(pred, truth) -> float:
     denom = pred.sum() + truth.sum()
     return 100. if denom == 0 else float(200. * (pred & truth).sum() /
@@ -119,13 +127,19 @@ def main(argv=None):
         rows.append(dict(
             case=osp.basename(samples[0].metainfo.get('img_path', '?')),
             view_dice=[round(dice(p, truth), 2) for p in preds],
+            agreement=pairwise_agreement(preds),
             ensemble_dice=round(dice(ens[0].pred_seg.numpy() > 0, truth),
                                 2)))
+    agreement = {pair: round(float(np.mean(
+        [r['agreement'][pair] for r in rows])), 2)
+        for pair in rows[0]['agreement']} if rows else {}
     result = dict(config=args.config, checkpoint=args.checkpoint,
-                  errors=summarize(counts, num_views), cases=rows)
+                  errors=summarize(counts, num_views), agreement=agreement,
+                  cases=rows)
     for r in rows:
         print(f"{r['case']}: views {r['view_dice']}, ensemble "
-              f"{r['ensemble_dice']}")
+              f"{r['ensemble_dice']}, agreement {r['agreement']}")
+    print(f'mean agreement (Dice between views): {agreement}')
     for i in range(num_views):
         e = result['errors']
         print(f'view {i}: ' + ', '.join(
