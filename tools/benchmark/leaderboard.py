@@ -316,8 +316,9 @@ def parse_args(argv=None):
                         'CONFIGS; cifar10-cpu is the CIFAR-10 (JPEG copy) '
                         'suite of cifar_suite.py.')
     parser.add_argument('--settings', nargs='+', default=None,
-                        choices=['standard', 'standard-40', 'openset',
-                                 'mismatch', 'mismatch-50'],
+                        choices=['standard', 'standard-40',
+                                 'standard-15k', 'openset', 'mismatch',
+                                 'mismatch-50'],
                         help='With --suite cifar10-cpu: the settings to '
                         'run. When not given, all of them.')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2],
