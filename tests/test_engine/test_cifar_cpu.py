@@ -12,7 +12,7 @@ from mmengine.runner import Runner
 
 from mmssl.utils.config import load_config
 from tests.helpers.cifar import write_cifar10_jpeg
-from tests.helpers.runner_utils import ROOT, set_data_root
+from tests.helpers.runner_utils import ROOT, load_script, set_data_root
 
 CPU_CONFIGS = sorted(
     p for p in glob.glob(osp.join(ROOT, 'configs', '*',
@@ -119,6 +119,19 @@ def test_wad_cpu_configs_teacher_student_and_ablation(tmp_path, tiny_jpeg):
     diag = results['wad']['diagnostics']
     assert diag['unseen_fraction'] == pytest.approx(0.8, abs=0.02)
     assert 'raw_pixel_anchor_acc' in diag
+    # the teacher-features probe reloads the run's split and teacher and
+    # reproduces round 1's logged teacher and raw-pixel numbers
+    probe = load_script('tools/analysis_tools/wad_teacher_features.py')
+    probe.main([str(tmp_path / 'wad'), '--out', str(tmp_path / 'p.json')])
+    rows = json.load(open(tmp_path / 'p.json'))['rows']
+    assert set(rows) == {'head, random view (official)', 'head, plain image',
+                         'encoder, plain image', 'raw pixels'}
+    official = rows['head, random view (official)']
+    assert official['anchor_acc'] == pytest.approx(diag['teacher_anchor_acc'])
+    assert official['unseen_weight_share'] == pytest.approx(
+        diag['unseen_weight_share'])
+    assert rows['raw pixels']['anchor_acc'] == pytest.approx(
+        diag['raw_pixel_anchor_acc'])
 
 
 @pytest.mark.parametrize('path', sorted(

@@ -44,6 +44,40 @@ class _Cycler:
                 return batch
 
 
+def load_split_images(dataset):
+    """The images of a :class:`~mmssl.datasets.SemiDataset`, labeled ones
+    first: ``(images, labels, true_classes, label_map, num_labeled)``, with
+    ``labels`` the mapped labels (-1 for unlabeled images) and
+    ``true_classes`` the original class of every image (for logging only;
+    WAD never reads it)."""
+    labeled, unlabeled = dataset.labeled, dataset.unlabeled
+    if getattr(unlabeled, 'include_labeled_in_unlabeled', False):
+        raise ValueError('WAD keeps labeled images out of the unlabeled '
+                         'set: set include_labeled_in_unlabeled=False')
+    images, labels, true = [], [], []
+    full_labels = labeled.dataset.get_gt_labels()
+    for part in (labeled, unlabeled):
+        for i in range(len(part)):
+            item = part[i]
+            images.append(item['inputs'])
+            sample = item['data_samples']
+            labels.append(int(sample.gt_label[0])
+                          if 'gt_label' in sample else -1)
+            true.append(int(full_labels[part.indices[i]]))
+    labels = torch.tensor(labels)
+    label_map = labeled.label_map or {
+        c: c for c in range(int(labels.max()) + 1)}
+    return (torch.stack(images), labels, torch.tensor(true), label_map,
+            len(labeled))
+
+
+def raw_pixel_features(images: torch.Tensor) -> torch.Tensor:
+    """Flattened pixels centred per image: the raw-pixel features the
+    teacher's nearest-anchor rule is compared with."""
+    x = images.flatten(1).float()
+    return x - x.mean(1, keepdim=True)
+
+
 @LOOPS.register_module()
 class WADLoop(BaseLoop):
     """WAD (Du et al., ICCV 2023): rounds of knowledge generation, weighted
@@ -169,29 +203,9 @@ class WADLoop(BaseLoop):
 
     # ----------------------------------------------------------------- data
     def _load_images(self, dataset) -> None:
-        labeled, unlabeled = dataset.labeled, dataset.unlabeled
-        if getattr(unlabeled, 'include_labeled_in_unlabeled', False):
-            raise ValueError('WAD keeps labeled images out of the unlabeled '
-                             'set: set include_labeled_in_unlabeled=False')
-        images, labels, true = [], [], []
-        full_labels = labeled.dataset.get_gt_labels()
-        for part in (labeled, unlabeled):
-            for i in range(len(part)):
-                item = part[i]
-                images.append(item['inputs'])
-                sample = item['data_samples']
-                labels.append(int(sample.gt_label[0])
-                              if 'gt_label' in sample else -1)
-                true.append(int(full_labels[part.indices[i]]))
-        self.images = torch.stack(images)
-        self.labels = torch.tensor(labels)
-        # Original class of every image (for logging the transfer's
-        # precision only; the algorithm never reads it).
-        self.true_classes = torch.tensor(true)
-        self.label_map = labeled.label_map or {
-            c: c for c in range(int(self.labels.max()) + 1)}
+        (self.images, self.labels, self.true_classes, self.label_map,
+         self.num_labeled) = load_split_images(dataset)
         self.num_classes = len(self.label_map)
-        self.num_labeled = len(labeled)
 
     def _indices(self):
         added = dict((int(i), int(y)) for i, y in
@@ -348,8 +362,7 @@ class WADLoop(BaseLoop):
         """The teacher's rule (nearest labeled anchor by cosine) on raw
         pixels: the baseline the teacher's features must beat."""
         def flat(idx):
-            x = self.images[idx].flatten(1).float()
-            x = x - x.mean(1, keepdim=True)
+            x = raw_pixel_features(self.images[idx])
             return x / (x.norm(dim=1, keepdim=True) + 1e-8)
 
         anchors = flat(labeled)
